@@ -1,0 +1,2 @@
+export * from "./extraction.ts";
+export * from "./json-schema.ts";

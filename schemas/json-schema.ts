@@ -1,0 +1,18 @@
+import { z } from "zod";
+import { ExtractionSchema } from "./extraction.ts";
+
+/** The schemas vanthu publishes, by the name `vanthu schema NAME` takes. */
+const PUBLISHED = {
+  extraction: ExtractionSchema,
+} as const;
+
+export type PublishedSchemaName = keyof typeof PUBLISHED;
+export const PUBLISHED_SCHEMA_NAMES = Object.keys(PUBLISHED) as PublishedSchemaName[];
+
+/** JSON Schema (draft 2020-12) generated from the zod schema: zod stays the single source of truth. */
+export function jsonSchemaFor(name: PublishedSchemaName): Record<string, unknown> {
+  return {
+    $id: `https://vanthu.local/schemas/${name}.json`,
+    ...z.toJSONSchema(PUBLISHED[name], { target: "draft-2020-12" }),
+  };
+}
