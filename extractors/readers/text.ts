@@ -1,8 +1,66 @@
-import type { TextModel } from "../model.ts";
+import type { Line, TextModel } from "../model.ts";
+import { normalizeLine } from "../text/normalize.ts";
+import { buildBlocks } from "../layout/blocks.ts";
 
-export interface PlainTextOptions { encoding: string }
+export interface PlainTextOptions {
+  encoding: string;
+}
 
-// Placeholder while the line model is written.
+/**
+ * Plain text → the line/block model. Form feeds are page breaks; every line
+ * is normalised; a numbering label stranded at the end of a line by a
+ * converter ("... tiến bộ 1.1.") is moved to a line of its own.
+ */
 export function readPlainText(text: string, options: PlainTextOptions): TextModel {
-  return { text, lines: [], blocks: [], source: { format: "text", reader: "text", encoding: options.encoding, ocr: false, pages: 1, warnings: [] } };
+  const lines: Line[] = [];
+  const parts: string[] = [];
+  let offset = 0;
+  let page = 1;
+  const push = (value: string, blankBefore: boolean) => {
+    const line: Line = { text: value, page, index: lines.length, start: offset, end: offset + value.length };
+    if (blankBefore) blankLines.add(lines.length);
+    lines.push(line);
+    parts.push(value);
+    offset += value.length + 1;
+  };
+  const blankLines = new Set<number>();
+  let blankBefore = false;
+  for (const rawLine of text.split(/\r\n|\r|\n/)) {
+    const pages = rawLine.split("\f");
+    for (let p = 0; p < pages.length; p++) {
+      if (p > 0) page++;
+      const value = normalizeLine(pages[p]!);
+      if (!value) {
+        blankBefore = true;
+        continue;
+      }
+      for (const piece of splitStrandedLabels(value)) {
+        push(piece, blankBefore);
+        blankBefore = false;
+      }
+    }
+  }
+  return {
+    text: parts.join("\n"),
+    lines,
+    blocks: buildBlocks(lines, blankLines),
+    source: { format: "text", reader: "text", encoding: options.encoding, ocr: false, pages: page, warnings: [] },
+  };
+}
+
+// "... lao động 2.1." or "... đình công 3.1. Rà soát": a sub-item label (N.M.) that a
+// converter glued to the heading before it. Only multi-level labels qualify, and
+// only before an upper-case word or the end of the line, so "khoản 2.1 của" stays.
+const STRANDED_MULTILEVEL = /(?<=[\p{L}\p{N}”")]) (\d{1,2}(?:\.\d{1,2})+\.?)(?= \p{Lu}|$)/u;
+// "III. TỔ CHỨC THỰC HIỆN 1." — a first item label after an all-caps heading.
+const STRANDED_AFTER_CAPS = /^((?:[IVXLC]+\.)\s+[^\p{Ll}]+?) (1\.)$/u;
+
+function splitStrandedLabels(line: string): string[] {
+  const caps = STRANDED_AFTER_CAPS.exec(line);
+  if (caps) return [caps[1]!, caps[2]!];
+  const m = STRANDED_MULTILEVEL.exec(line);
+  if (!m || m.index < 3) return [line];
+  const before = line.slice(0, m.index).trim();
+  const after = line.slice(m.index).trim();
+  return [before, ...splitStrandedLabels(after)];
 }

@@ -1,0 +1,87 @@
+import { fold } from "../text/normalize.ts";
+
+/**
+ * Names of issuing bodies from their symbol codes. The letter's own text is
+ * searched first (a body named in full whose initials make the code: "Sở Kế
+ * hoạch và Đầu tư" → SKHĐT); a table of codes whose names are not their
+ * initials (SNN, STNMT...) covers the rest.
+ */
+const KNOWN_CODES: Record<string, string> = {
+  SCT: "Sở Công Thương",
+  SNV: "Sở Nội vụ",
+  SKHĐT: "Sở Kế hoạch và Đầu tư",
+  SNN: "Sở Nông nghiệp và Phát triển nông thôn",
+  SNNPTNT: "Sở Nông nghiệp và Phát triển nông thôn",
+  SNNMT: "Sở Nông nghiệp và Môi trường",
+  STC: "Sở Tài chính",
+  STP: "Sở Tư pháp",
+  SXD: "Sở Xây dựng",
+  SYT: "Sở Y tế",
+  SGDĐT: "Sở Giáo dục và Đào tạo",
+  SGTVT: "Sở Giao thông vận tải",
+  STNMT: "Sở Tài nguyên và Môi trường",
+  SLĐTBXH: "Sở Lao động - Thương binh và Xã hội",
+  STTTT: "Sở Thông tin và Truyền thông",
+  SVHTTDL: "Sở Văn hóa, Thể thao và Du lịch",
+  SKHCN: "Sở Khoa học và Công nghệ",
+  SNgV: "Sở Ngoại vụ",
+  TTr: "Thanh tra tỉnh",
+  VPCP: "Văn phòng Chính phủ",
+  VPUBND: "Văn phòng UBND",
+  UBND: "Ủy ban nhân dân",
+  HĐND: "Hội đồng nhân dân",
+  BNV: "Bộ Nội vụ",
+  BTC: "Bộ Tài chính",
+  BCT: "Bộ Công Thương",
+  BXD: "Bộ Xây dựng",
+  BYT: "Bộ Y tế",
+  BTP: "Bộ Tư pháp",
+  BKHĐT: "Bộ Kế hoạch và Đầu tư",
+  BGDĐT: "Bộ Giáo dục và Đào tạo",
+  BGTVT: "Bộ Giao thông vận tải",
+  BTNMT: "Bộ Tài nguyên và Môi trường",
+  BLĐTBXH: "Bộ Lao động - Thương binh và Xã hội",
+  BTTTT: "Bộ Thông tin và Truyền thông",
+  BVHTTDL: "Bộ Văn hóa, Thể thao và Du lịch",
+  BKHCN: "Bộ Khoa học và Công nghệ",
+  BCA: "Bộ Công an",
+  BQP: "Bộ Quốc phòng",
+  BNG: "Bộ Ngoại giao",
+  TTg: "Thủ tướng Chính phủ",
+  CP: "Chính phủ",
+};
+
+/** Head words of body names and the letter each contributes to a code. */
+const HEADS = "Sở|Bộ|Văn phòng|Ban|Cục|Chi cục|Tổng cục|Vụ|Viện|Trung tâm|Thanh tra|Ủy ban|Uỷ ban|Trường|Hội đồng";
+const BODY_IN_TEXT = new RegExp(`(?<![\\p{L}])(?:${HEADS})(?:\\s+(?:và|\\p{Lu}[\\p{L}]*|[\\p{Ll}]+)){1,8}`, "gu");
+
+/** Initials of a body's name as symbol codes are made: "Sở Kế hoạch và Đầu tư" → "SKHĐT". */
+export function initialsOf(name: string): string {
+  return name
+    .split(/[\s,-]+/)
+    .filter((w) => w && w !== "và" && /\p{L}/u.test(w))
+    .map((w) => (w[0] === "Đ" || w[0] === "đ" ? "Đ" : fold(w[0]!).toUpperCase()))
+    .join("");
+}
+
+/** The body a code names, found in the letter's own words first. */
+export function bodyForCode(code: string, text: string): string | null {
+  const wanted = code.toUpperCase();
+  for (const m of text.matchAll(BODY_IN_TEXT)) {
+    const words = m[0].split(/\s+/);
+    // Try every prefix of the matched phrase: the name ends where its initials complete the code.
+    for (let n = 2; n <= words.length; n++) {
+      const candidate = words.slice(0, n).join(" ");
+      if (initialsOf(candidate) === wanted && !/\s(?:và)$/u.test(candidate)) return candidate;
+    }
+  }
+  const known = Object.entries(KNOWN_CODES).find(([k]) => k.toUpperCase() === wanted);
+  return known ? known[1] : null;
+}
+
+/** The issuer's code inside a symbol: "SCT-VP" (công văn) → SCT; "TB-SKHĐT", "QĐ-UBND" → SKHĐT, UBND. */
+export function issuerCodeOf(symbol: string, hasTypeCode: boolean): string | null {
+  const parts = symbol.replace(/^\d{4}\//, "").split(/[-/]/).filter(Boolean);
+  const code = hasTypeCode ? parts[1] : parts[0];
+  return code ?? null;
+}

@@ -1,0 +1,58 @@
+import type { Block, Line } from "../model.ts";
+import { readLabel } from "./labels.ts";
+import { isAllCaps, isLower, firstLetter } from "../text/vietnamese.ts";
+
+/** Line starts that always open a new paragraph in a letter. */
+const OPENS_BLOCK =
+  /^(?:Số\s*[:.]|V\/v|Về việc|Kính gửi|Nơi nhận|Căn cứ|Thực hiện|Xét đề nghị|QUYẾT ĐỊNH|CỘNG H[OÒ]À|Độc lập|TM\.|KT\.|TL\.|TUQ\.|Q\.\s)/iu;
+
+const ENDS_SENTENCE = /[.:;!?]["”')]?$|\.\/\.$/u;
+
+/**
+ * Groups lines into paragraphs. A paragraph ends at a blank line, before a
+ * numbered or bulleted item, before a line that opens a letter part (Số:,
+ * Kính gửi, Căn cứ...), and after a sentence end when the next line starts a
+ * new sentence. A line that starts in lower case continues the paragraph
+ * before it even across a blank line or a page break: that is a sentence the
+ * page break cut in two.
+ */
+export function buildBlocks(lines: Line[], blankBefore: ReadonlySet<number>): Block[] {
+  const groups: Line[][] = [];
+  let current: Line[] = [];
+  for (const line of lines) {
+    const previous = current[current.length - 1];
+    if (previous && !startsNewBlock(previous, line, blankBefore.has(line.index))) {
+      current.push(line);
+      continue;
+    }
+    if (current.length) groups.push(current);
+    current = [line];
+  }
+  if (current.length) groups.push(current);
+  return groups.map(toBlock);
+}
+
+function startsNewBlock(previous: Line, line: Line, blankBetween: boolean): boolean {
+  const text = line.text;
+  // A lower-case word (not a path or code such as "d:\\2011") after an unfinished sentence.
+  const continuesSentence = /^[(“"]?\p{Ll}\p{L}*[\s,;.]/u.test(text) && !ENDS_SENTENCE.test(previous.text);
+  if (continuesSentence) return false;
+  if (blankBetween) return true;
+  if (readLabel(text) || OPENS_BLOCK.test(text)) return true;
+  if (readLabel(previous.text) && readLabel(previous.text)!.length >= previous.text.length) return true;
+  if (ENDS_SENTENCE.test(previous.text) && !isLower(firstLetter(text))) return true;
+  // Header lines of a two-column layout flattened to text: capitals after capitals, or text after a caps line.
+  if (isAllCaps(previous.text) !== isAllCaps(text)) return true;
+  return false;
+}
+
+function toBlock(lines: Line[], index: number): Block {
+  const lineOffsets: number[] = [];
+  let text = "";
+  for (const line of lines) {
+    if (text) text += " ";
+    lineOffsets.push(text.length);
+    text += line.text;
+  }
+  return { text, lines, page: lines[0]!.page, index, lineOffsets };
+}

@@ -1,0 +1,82 @@
+/**
+ * The `vanthu` command line: commander wiring only. Each command lives in
+ * ./cli/ as a function taking options and writers and returning an exit code.
+ */
+import { Command, CommanderError, Option } from "commander";
+import { runExtract, OUTPUT_FORMATS } from "./cli/extract-command.ts";
+import { EXIT_USAGE, type CommandIO } from "./cli/io.ts";
+import { terminalProgress } from "./cli/progress.ts";
+import { DEFAULT_SCHEMA_NAME, runSchema } from "./cli/schema-command.ts";
+import { packageVersion } from "./cli/version.ts";
+import { PUBLISHED_SCHEMA_NAMES } from "../schemas/json-schema.ts";
+
+const io: CommandIO = {
+  stdout: (text) => void process.stdout.write(text),
+  stderr: (text) => void process.stderr.write(text),
+};
+
+// `vanthu extract ... | head`: stop quietly when the reader goes away.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
+const program = new Command()
+  .name("vanthu")
+  .description("Reads Vietnamese official letters (công văn) and extracts their fields and tasks.")
+  .version(packageVersion(), "-V, --version", "print the version")
+  .helpOption("-h, --help", "show help")
+  .showHelpAfterError("(run with --help for usage)")
+  .exitOverride();
+
+program
+  .command("extract")
+  .description("extract the fields and tasks of each letter")
+  .argument("<files...>", "letters to read (format detected from content, not the extension)")
+  .option("-o, --out <dir>", "write <dir>/<name>.json per file (name: base name without its extension)")
+  .addOption(new Option("-f, --format <format>", "stdout format").choices(OUTPUT_FORMATS).default("json"))
+  .addHelpText(
+    "after",
+    `
+Output:
+  --out DIR          one pretty JSON file per letter in DIR; nothing on stdout (json format).
+                     Two inputs with the same output name in one run: the second is an error.
+  no --out, 1 file   the extraction as pretty JSON on stdout.
+  no --out, N files  JSON Lines on stdout, one object per line per extracted file:
+                     {"file": "<path as given>", "extraction": {...}}
+  --format table     a short summary per file on stdout instead of JSON
+                     (with --out the JSON files are still written).
+
+Errors:
+  A file that cannot be read or extracted is reported as one line on stderr and the others go on:
+    vanthu: cannot read <file>: <code>: <reason>
+  codes: the extractor's (unsupported_format, empty_file, unsupported_encoding, ...), not_found,
+  is_a_directory, permission_denied, io_error, duplicate_output, write_failed, internal_error.
+  With several files a final "N extracted, M failed" line goes to stderr; a progress bar is shown
+  on stderr only when it is a terminal. Set VANTHU_DEBUG=1 to print stacks of internal errors.
+
+Exit status: 0 all files extracted, 1 some file failed, 2 bad command line.`,
+  )
+  .action(async (files: string[], options: { out?: string; format?: string }) => {
+    process.exitCode = await runExtract(files, options, {
+      ...io,
+      ...(process.stderr.isTTY ? { progress: terminalProgress(process.stderr) } : {}),
+      debug: Boolean(process.env.VANTHU_DEBUG),
+    });
+  });
+
+program
+  .command("schema")
+  .description("print the JSON Schema of vanthu's output")
+  .argument("[name]", `schema name: ${PUBLISHED_SCHEMA_NAMES.join(", ")}`, DEFAULT_SCHEMA_NAME)
+  .action((name: string) => {
+    process.exitCode = runSchema(name, io);
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (!(error instanceof CommanderError)) throw error;
+  // commander has printed the message; help and --version exit 0, usage errors 2.
+  process.exitCode = error.exitCode === 0 ? 0 : EXIT_USAGE;
+}
