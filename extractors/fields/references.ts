@@ -1,2 +1,170 @@
-import type { Reference } from "../../schemas/extraction.ts"; import type { TextModel } from "../model.ts";
-export function extractReferences(_m: TextModel, _o: { ownNumber: string | null }): Reference[] { return []; }
+import type { DocumentType, Reference } from "../../schemas/extraction.ts";
+import type { Block, TextModel } from "../model.ts";
+import { spanInBlock } from "../model.ts";
+import { fold } from "../text/normalize.ts";
+import { isAllCaps, nameCase } from "../text/vietnamese.ts";
+import { dateAt } from "./dates.ts";
+import { TYPE_NAMES_FOLDED, typeFromName, typeFromSymbol } from "./doctypes.ts";
+
+/**
+ * Citations of other documents that carry a number and symbol:
+ * "Quyết định số 701/QĐ-UBND ngày 24/5/2023 của UBND tỉnh Lai Châu",
+ * "Nghị định 08/2018/NĐ-CP", "Nghị quyết số 01-NQ/TU". A citation without a
+ * number ("Kế hoạch CCHC hằng năm của UBND tỉnh") is not a reference.
+ */
+
+// Number, separator, symbol: 526/VP-HCTC, 08/2018/NĐ-CP, 01-NQ/TU, 37- CT/TW, 416/QĐ- TTg, 70/TCTCCTTHC.
+const CITATION =
+  /(?<![\p{L}\p{N}/.-])(\d{1,5}[a-z]?)\s?([-/])\s?((?:\d{4}\s?\/\s?)?[\p{L}][\p{L}\p{N}&]*(?:\s?[-/]\s?[\p{L}\p{N}&]+)*)/gu;
+
+const KIND_BEFORE = new RegExp(
+  `(?<![a-z])(${TYPE_NAMES_FOLDED.join("|")})(?:\\s+(?:hanh dong|lien tich|lien nganh))?\\s*(?:so\\s*)?[:]?\\s*$`,
+);
+
+// Where an issuer's name ends: a preposition or verb that starts the rest of the sentence.
+const ISSUER_STOP = new RegExp(
+  "\\s(?:ve|v/v|ban hanh|quy dinh|phe duyet|thuc hien|trien khai|tai|trong|doi voi|theo|voi|nham|de|da|duoc|sua doi|huong dan|ket luan|chi dao|giao|den|cho|gui|tu|khi|ngay|so|nam \\d|va (?=" +
+    `(?:${TYPE_NAMES_FOLDED.join("|")}|cac|ubnd|uy ban|van phong|so|bo|ban|[a-z]+ [a-z]+ (?:so|ngay))\\b)` +
+    ")(?![a-z])|[;,.(“\"”:\\[]",
+);
+const ORG_HEAD = /^(?:ubnd|uy ban|hdnd|hoi dong|so|bo|ban|van phong|tinh uy|thanh uy|huyen uy|chinh phu|thu tuong|chi uy|dang uy|cuc|tong cuc|vu|vien|to cong tac|bch|ban chap hanh|ban thuong vu|quoc hoi|uy ban thuong vu)(?![a-z])/;
+
+const CITATION_IN_FOLDED = /\d{1,5}\s?[-/]\s?(?:\d{4}\s?\/\s?)?[a-z]{2,}/;
+
+interface Citation extends Reference {
+  issuerFrom: "of" | "before" | "clause" | null;
+  index: number;
+  end: number;
+  block: Block;
+}
+
+export function extractReferences(model: TextModel, options: { ownNumber: string | null }): Reference[] {
+  const own = options.ownNumber ? compact(options.ownNumber).toUpperCase() : null;
+  const byNumber = new Map<string, Reference>();
+  for (const block of model.blocks) {
+    const citations = citationsIn(block);
+    // "Công văn số 1047/... và Công văn số 1062/... của Sở Nội vụ": the issuer named once belongs to both.
+    for (let i = citations.length - 2; i >= 0; i--) {
+      const c = citations[i]!;
+      const next = citations[i + 1]!;
+      const gap = fold(block.text.slice(c.end, next.index));
+      if (!c.issuer && next.issuerFrom === "of" && /^\s*(?:,|va)\s*[a-z ]{0,30}$/.test(gap)) c.issuer = next.issuer;
+    }
+    // "tại Tờ trình số 33/... và Tờ trình số 42/...": an issuer named before the first serves the next.
+    for (let i = 1; i < citations.length; i++) {
+      const c = citations[i]!;
+      const previous = citations[i - 1]!;
+      const gap = fold(block.text.slice(previous.end, c.index));
+      if (!c.issuer && previous.issuerFrom === "before" && /^\s*(?:,|va)\s*[a-z ]{0,30}$/.test(gap)) c.issuer = previous.issuer;
+    }
+    for (const c of citations) {
+      const key = c.number.toUpperCase();
+      if (own && (key === own || key.endsWith(own.replace(/^\//, "")) && own.startsWith("/"))) continue;
+      const known = byNumber.get(key);
+      if (!known) {
+        byNumber.set(key, { kind: c.kind, number: c.number, date: c.date, issuer: c.issuer, ...(c.span ? { span: c.span } : {}) });
+        continue;
+      }
+      // A later mention may be the fuller one ("... 119-KH/TU ngày 18/12/2019 của Ban Thường vụ Tỉnh ủy").
+      known.date ??= c.date;
+      if (!known.issuer || (c.issuer && isAllCaps(known.issuer) && !isAllCaps(c.issuer))) known.issuer = c.issuer ?? known.issuer;
+    }
+  }
+  return [...byNumber.values()];
+}
+
+const compact = (s: string) => s.replace(/\s+/g, "");
+
+function citationsIn(block: Block): Citation[] {
+  const text = block.text;
+  const folded = fold(text);
+  const out: Citation[] = [];
+  for (const m of text.matchAll(CITATION)) {
+    const symbol = compact(m[3]!).replace(/[-/.]+$/, "");
+    if ((symbol.match(/\p{Lu}/gu) ?? []).length < 2) continue;
+    const number = `${m[1]}${m[2]}${symbol}`;
+    const start = m.index;
+    const end = start + m[0].length;
+    const before = folded.slice(Math.max(0, start - 40), start);
+    const kindMatch = KIND_BEFORE.exec(before);
+    const kind: DocumentType = (kindMatch ? typeFromName(kindMatch[1]!) : null) ?? typeFromSymbol(number) ?? "cong_van";
+    const date = dateAt(text, end, 6);
+    const afterDate = date ? date.end : end;
+    const ofIssuer = issuerAfter(text, folded, afterDate);
+    let issuer = ofIssuer;
+    let issuerFrom: Citation["issuerFrom"] = ofIssuer ? "of" : null;
+    if (!issuer) {
+      issuer = issuerBefore(text, folded, start - (kindMatch?.[0].length ?? 0));
+      issuerFrom = issuer ? "before" : null;
+    }
+    if (!issuer) {
+      issuer = issuerAtClauseEnd(text, folded, afterDate);
+      issuerFrom = issuer ? "clause" : null;
+    }
+    out.push({
+      kind,
+      number,
+      date: date?.iso ?? null,
+      issuer,
+      issuerFrom,
+      span: spanInBlock(block, start, end),
+      index: start,
+      end: afterDate,
+      block,
+    });
+  }
+  return out;
+}
+
+/** "... ngày 24/5/2023 của UBND tỉnh Lai Châu về việc ..." → "UBND tỉnh Lai Châu". */
+function issuerAfter(text: string, folded: string, from: number): string | null {
+  const m = /^\s*,?\s*(?:cua|do)\s+/.exec(folded.slice(from));
+  if (!m) return null;
+  return issuerPhrase(text, folded, from + m[0].length);
+}
+
+function issuerPhrase(text: string, folded: string, from: number): string | null {
+  const rest = folded.slice(from, from + 160);
+  const stop = ISSUER_STOP.exec(rest);
+  let raw = text.slice(from, from + (stop ? stop.index : rest.length)).trim();
+  const words = raw.split(/\s+/);
+  if (words.length > 14) raw = words.slice(0, 14).join(" ");
+  raw = raw.replace(/[\s\-–]+$/u, "");
+  if (!raw || !/^\p{Lu}/u.test(raw)) return null;
+  return isAllCaps(raw) ? nameCase(raw) : raw;
+}
+
+/**
+ * The issuer named just before the citation: "... của Tổ công tác ... tại Công văn số 70/...",
+ * "đã được Tỉnh ủy giao tại Nghị quyết số 08-NQ/TU", "Xét đề nghị của Giám đốc Sở X tại Tờ trình số 33/...".
+ */
+function issuerBefore(text: string, folded: string, start: number): string | null {
+  const windowStart = Math.max(0, start - 140);
+  const window = folded.slice(windowStart, start);
+  const m = /(?:cua|duoc|do)\s+((?:(?!cua\s).){3,120}?)\s+(?:giao\s+|ban hanh\s+|neu\s+)?tai\s*$/.exec(window);
+  if (!m) return null;
+  const from = windowStart + m.index + m[0].indexOf(m[1]!);
+  let raw = text.slice(from, from + m[1]!.length).trim();
+  // "Giám đốc Sở X" proposes on behalf of Sở X: the document is the body's.
+  const title = /^(?:giam doc|chu tich|thu truong|bo truong|truong ban|chanh van phong)\s+/.exec(fold(raw));
+  if (title) raw = raw.slice(title[0].length);
+  return /^\p{Lu}/u.test(raw) && ORG_HEAD.test(fold(raw)) ? raw : null;
+}
+
+/** "Kế hoạch số 100/KH-VP ngày 22/02/2022 về cải cách hành chính ... của Văn phòng UBND tỉnh;" */
+function issuerAtClauseEnd(text: string, folded: string, from: number): string | null {
+  const rest = folded.slice(from, from + 260);
+  if (!/^\s*,?\s*ve\s/.test(rest)) return null;
+  const clauseEnd = rest.search(/;|\.(?:\s|$)/);
+  const clause = rest.slice(0, clauseEnd < 0 ? rest.length : clauseEnd);
+  // Only a clause that cites nothing else, and a "của" that names the author, not "theo chỉ đạo của".
+  if (CITATION_IN_FOLDED.test(clause)) return null;
+  const ofs = [...clause.matchAll(/\scua\s+/g)];
+  const last = ofs[ofs.length - 1];
+  if (!last || /(?:chi dao|y kien|de nghi|yeu cau|phan cong)\s*$/.test(clause.slice(0, last.index))) return null;
+  const at = from + last.index + last[0].length;
+  const candidate = fold(text.slice(at, at + 30));
+  if (!ORG_HEAD.test(candidate)) return null;
+  const phrase = issuerPhrase(text, folded, at);
+  return phrase && from + clause.length >= at ? phrase : null;
+}
