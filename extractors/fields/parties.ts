@@ -1,0 +1,294 @@
+import { fold } from "../text/normalize.ts";
+import { capitalizeFirst } from "../text/vietnamese.ts";
+
+/**
+ * Parties: the bodies and people a letter assigns work to. A party is a noun
+ * phrase that starts with a body or office head word (Sở, Phòng, UBND,
+ * Trung tâm, Thủ trưởng, Các ..., Lãnh đạo ...) and ends where the predicate
+ * starts (a verb such as "tiếp tục", "chủ trì", "thực hiện").
+ */
+
+// Head words that open a party, on folded text. Words that are also verbs or
+// common nouns are excluded by the lookaheads ("Tổ chức", "Phòng, chống",
+// "Ban hành", "Báo cáo", "Trường hợp", "Bộ chỉ số").
+const HEAD = new RegExp(
+  "^(?:" +
+    [
+      "cac(?! (?:noi dung|nhiem vu|giai phap|chi tieu|van ban|quy dinh|thu tuc|ho so|chinh sach|hoat dong|chuong trinh|ke hoach|de an|du an|muc tieu|tieu chi|chi so|mo hinh|y kien|kien nghi|chu truong|bien phap|cong trinh|linh vuc)(?![a-z]))",
+      "moi (?:co quan|don vi|phong|tap the|ca nhan|can bo)",
+      "toan (?:bo|the)",
+      "tat ca",
+      "lanh dao",
+      "thu truong",
+      "truong (?:phong|ban|khoa|doan|tram|nhom)",
+      "pho (?:truong|giam doc|chu tich|chanh)",
+      "giam doc",
+      "chu tich",
+      "chanh (?:van phong|thanh tra)",
+      "chu dau tu",
+      "so(?! (?:lieu|luong|hoa|ho so))",
+      "bo(?! (?:phan mot cua|chi so|tieu chi|may|ho so|luat))",
+      "bo phan",
+      "ban(?! (?:hanh|giao|ve))",
+      "phong(?![, ]+chong)",
+      "van phong",
+      "trung tam",
+      "ubnd",
+      "uy ban",
+      "hdnd",
+      "hoi dong(?! (?:thi|xet))",
+      "cuc",
+      "chi cuc",
+      "tong cuc",
+      "vu(?! (?:viec|an))",
+      "vien(?! chuc)",
+      "thanh tra(?![,])",
+      "cong an",
+      "dai(?! (?:hoi|dien))",
+      "bao (?!cao)",
+      "lien doan",
+      "lien minh",
+      "hoi(?! (?:nghi|thao|dong|vien))",
+      "tinh doan",
+      "doan (?:thanh nien|tncs)",
+      "tinh uy",
+      "huyen uy",
+      "thanh uy",
+      "dang uy",
+      "cong ty",
+      "tong cong ty",
+      "truong(?! hop)",
+      "khoa(?! hoc)",
+      "benh vien",
+      "kho bac",
+      "ngan hang",
+      "co quan(?! (?:hanh chinh|nha nuoc))",
+      "don vi",
+      "to (?:cong tac|giup viec|kiem tra|chuyen vien)",
+      "hat kiem lam",
+      "chi nhanh",
+      "quy (?!trinh|dinh|che)",
+      "hoc vien",
+      "sinh vien",
+      "can bo",
+      "cong chuc",
+      "nguoi dung dau",
+      "hieu truong",
+      "bi thu",
+      "chi bo",
+      "mat tran",
+      "mttq",
+      "kiem toan",
+      "toa an",
+      "vien kiem sat",
+      "bo chi huy",
+      "bql",
+      "cong thong tin",
+      "thuong truc",
+    ].join("|") +
+    ")(?![a-z])",
+);
+
+// Where a party's name ends and the predicate begins: a verb in lower case (a
+// capitalised "Tổng hợp" is part of a name), "(" or ":", a sentence end, or a
+// dash glued to the next word ("... và địa phương -Thời gian").
+const PREDICATE = new RegExp(
+  "\\s(?:" +
+    [
+      "tiếp tục", "có trách nhiệm", "chịu trách nhiệm", "chủ trì", "phối hợp", "thực hiện", "triển khai", "tổ chức",
+      "tăng cường", "chủ động", "khẩn trương", "nghiêm túc", "thường xuyên", "theo dõi", "rà soát", "xây dựng",
+      "tham mưu", "căn cứ", "cần", "phải", "kịp thời", "quán triệt", "đẩy mạnh", "nâng cao", "hướng dẫn", "kiểm tra",
+      "báo cáo", "bố trí", "lập", "đề xuất", "nghiên cứu", "làm", "hoàn thành", "tiếp thu", "chỉ đạo", "đôn đốc",
+      "giám sát", "cung cấp", "gửi", "trình", "xem xét", "phổ biến", "tuyên truyền", "sử dụng", "ban hành",
+      "cập nhật", "đảm bảo", "bảo đảm", "quản lý", "phê duyệt", "ưu tiên", "được", "theo chức năng", "tham gia",
+      "hỗ trợ", "rút kinh nghiệm", "thông báo", "tập trung", "sắp xếp", "thẩm định", "tổng hợp", "phân công",
+      "đăng ký", "tiếp nhận", "xử lý", "giải quyết", "vận động", "phát động", "quan tâm", "khắc phục", "chấn chỉnh",
+      "cử", "đã", "sẽ", "đồng thời", "kết hợp", "không", "chịu", "nhanh chóng", "điều chỉnh", "bổ sung", "sửa đổi",
+      "thành lập", "đề nghị", "yêu cầu", "giao", "nhận", "trả lời", "nêu", "là", "ở", "như", "để", "nhằm", "đưa",
+      "trong", "trên cơ sở", "căn cứ", "tiến hành", "duy trì", "thực thi", "đánh giá", "quy định", "tích cực",
+    ].join("|") +
+    ")(?![\\p{L}])|\\s?[:(]|[.!?](?:\\s|$)|\\s[-–](?=\\S)",
+  "u",
+);
+
+const MAX_WORDS = 30;
+
+/** A party phrase starting exactly at `from` in `text`, or null when no party starts there. */
+export function partyAt(text: string, from = 0): { phrase: string; end: number } | null {
+  const rest = text.slice(from);
+  const folded = fold(rest);
+  if (!HEAD.test(folded) || !/^[\p{L}]/u.test(rest)) return null;
+  const stop = PREDICATE.exec(rest);
+  let end = stop ? stop.index : rest.length;
+  let phrase = rest.slice(0, end);
+  const words = phrase.split(/\s+/);
+  if (words.length > MAX_WORDS) {
+    phrase = words.slice(0, MAX_WORDS).join(" ");
+    end = phrase.length;
+  }
+  phrase = phrase.replace(/[\s,;\-–]+$/u, "");
+  if (!phrase) return null;
+  return { phrase, end: from + end };
+}
+
+// Split points inside a list of parties: ";", or "," / "và" before another party's head word.
+const LIST_SPLIT_HEAD =
+  /^(?:cac|ubnd|uy ban|so|ban|phong|van phong|trung tam|lien doan|cong ty|thu truong|chu tich|giam doc|lanh dao|dai|bo|cuc|chi cuc|hoi|don vi|dia phuong|co quan|truong|khoa|toan bo|mttq|mat tran|tinh doan|thanh tra|cong an)(?![a-z])/;
+
+/** "A; B, Các C và D" → ["A", "B", "Các C", "D"]: splits a list of parties, keeping names that contain commas or "và". */
+export function splitParties(phrase: string): string[] {
+  const out: string[] = [];
+  for (const part of phrase.split(/\s*;\s*/)) {
+    // "Các phòng: A, B, C" and "Giám đốc: A, B" list the parties after the colon.
+    const colon = /^([^:]{2,40}):\s*(.+)$/u.exec(part);
+    if (colon && /,/.test(colon[2]!)) {
+      out.push(...splitOnCapitalCommas(colon[2]!));
+      continue;
+    }
+    let current = "";
+    const tokens = part.split(/(\s*,\s*|\s+và\s+)/u);
+    for (let i = 0; i < tokens.length; i += 2) {
+      const piece = tokens[i]!;
+      const sep = tokens[i - 1];
+      const startsParty = LIST_SPLIT_HEAD.test(fold(piece)) && (/và/u.test(sep ?? "") || /^(?:\p{Lu}|các\s)/u.test(piece));
+      if (current && sep !== undefined && startsParty) {
+        out.push(current);
+        current = piece;
+      } else {
+        current = current ? current + (sep ?? " ") + piece : piece;
+      }
+    }
+    if (current) out.push(current);
+  }
+  return out.map(tidyParty).filter((p) => p.length > 1);
+}
+
+function splitOnCapitalCommas(list: string): string[] {
+  const out: string[] = [];
+  for (const piece of list.split(/\s*,\s*/)) {
+    if (out.length && !/^\p{Lu}/u.test(piece)) out[out.length - 1] += `, ${piece}`;
+    else out.push(piece);
+  }
+  return out;
+}
+
+export function tidyParty(p: string): string {
+  return capitalizeFirst(p.replace(/^(?:và|cùng|với)\s+/u, "").replace(/[\s.,;:\-–]+$/u, "").trim());
+}
+
+// Openers that put the assignee right after them: "Giao Văn phòng Sở ...", "Đề nghị Liên đoàn ...".
+const OPENER = /^(?:giao(?:\s+trach nhiem)?(?:\s+cho)?|de nghi|yeu cau|chi dao|doi voi|rieng)\s+/;
+// A topic before a colon: "Về giải quyết hồ sơ: Giao Trưởng phòng ...", "Đối với ...(...): Các phòng ...".
+const TOPIC = /^(?:ve|doi voi|rieng)\s[^:]{3,200}:\s*/;
+
+/** The parties named at the start of an item, or the party that "chủ trì" in it. */
+export function assigneesAtStart(text: string): string[] {
+  let from = 0;
+  const topic = TOPIC.exec(fold(text));
+  if (topic) from = topic[0].length;
+  let folded = fold(text.slice(from));
+  // "Giao Giám đốc: Sở A, Sở B, Đài C phối hợp ..." – the list after the colon.
+  const opener = OPENER.exec(folded);
+  if (opener) {
+    from += opener[0].length;
+    folded = folded.slice(opener[0].length);
+    const colonList = /^(giam doc|thu truong|chu tich|lanh dao)\s*:\s*/.exec(folded);
+    if (colonList) {
+      const listStart = from + colonList[0].length;
+      const listed = partyList(text, listStart);
+      if (listed.length) return listed;
+    }
+  }
+  const listed = partyList(text, from);
+  if (listed.length) return listed;
+  return chairing(text);
+}
+
+/** A run of parties from `from`: "A, B và C phối hợp ..." → [A, B, C]. */
+function partyList(text: string, from: number): string[] {
+  const first = partyAt(text, from);
+  if (!first) return [];
+  const parts = [first.phrase];
+  // Further parties joined by "," or ";" before the predicate: "Trung tâm A, Trung tâm B tăng cường ...".
+  let end = first.end;
+  for (;;) {
+    const sep = /^\s*[,;]\s*|^\s+và\s+/u.exec(text.slice(end));
+    if (!sep) break;
+    const next = partyAt(text, end + sep[0].length);
+    if (!next) break;
+    parts.push(next.phrase);
+    end = next.end;
+  }
+  return parts.flatMap(splitParties);
+}
+
+/** "Trên cơ sở ..., Sở Tài chính chủ trì, phối hợp với ..." → ["Sở Tài chính"]. */
+export function chairing(text: string): string[] {
+  const folded = fold(text);
+  const m = /(?:^|[,;:]\s*|\s)([^,;:]{3,120}?)\s+chu tri(?![a-z])/.exec(folded.slice(0, 400));
+  if (!m) return [];
+  const start = m.index + m[0].indexOf(m[1]!);
+  // The party is the tail of the clause that ends at "chủ trì": find the last head word in it.
+  const clause = text.slice(start, start + m[1]!.length);
+  const words = clause.split(/\s+/);
+  for (let i = 0; i < words.length; i++) {
+    const candidate = words.slice(i).join(" ");
+    if (HEAD.test(fold(candidate)) && /^\p{Lu}/u.test(candidate)) return splitParties(candidate);
+  }
+  return [];
+}
+
+// "phối hợp với Y", "phối hợp Y", "cùng với Y".
+const COLLABORATION = /(?:phoi hop(?:\s+chat che)?(?:\s+voi)?|cung voi)\s+/g;
+
+/** Parties named after "phối hợp (với)" in the item. */
+export function collaboratorsIn(text: string): string[] {
+  const folded = fold(text);
+  const out: string[] = [];
+  for (const m of folded.matchAll(COLLABORATION)) {
+    let from = m.index + m[0].length;
+    // "phối hợp với các Sở: Tài chính, Kế hoạch và Đầu tư, ..." – the list after the colon.
+    const colon = /^cac (?:so|bo|co quan|don vi|phong)\s*:\s*/.exec(folded.slice(from));
+    if (colon) {
+      const end = listEnd(text, from + colon[0].length);
+      out.push(...splitOnCapitalCommas(text.slice(from + colon[0].length, end)).flatMap((p) => splitParties(p)));
+      continue;
+    }
+    const list = partyList(text, from);
+    if (list.length) out.push(...list);
+    from = 0;
+  }
+  return dedupe(out);
+}
+
+function listEnd(text: string, from: number): number {
+  const rest = text.slice(from);
+  const stop = PREDICATE.exec(rest);
+  return from + (stop ? stop.index : rest.length);
+}
+
+export function dedupe(parties: string[]): string[] {
+  const seen = new Set<string>();
+  return parties.filter((p) => {
+    const key = fold(p);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/**
+ * The party a lead-in sentence hands the list to: "Lãnh đạo Sở yêu cầu Trưởng
+ * các phòng thuộc Sở thực hiện tốt các nhiệm vụ sau:" → ["Trưởng các phòng thuộc Sở"].
+ */
+export function leadInParties(text: string): string[] {
+  const folded = fold(text);
+  const verbs = [...folded.matchAll(/(?:yeu cau|de nghi|chi dao|quan triet|giao|dong chi [^,]{0,40}? de nghi)(?:,\s*(?:quan triet|chi dao|yeu cau))?\s+/g)];
+  for (let i = verbs.length - 1; i >= 0; i--) {
+    const v = verbs[i]!;
+    const parties = partyList(text, v.index + v[0].length);
+    if (parties.length) return parties;
+  }
+  // "Lãnh đạo Sở chỉ đạo các Phòng ban chuyên môn thực hiện ..." is covered above; a sentence that starts with its party:
+  return partyList(text, 0);
+}
