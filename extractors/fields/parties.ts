@@ -93,7 +93,8 @@ const HEAD = new RegExp(
 // capitalised "Tổng hợp" is part of a name), "(" or ":", a sentence end, or a
 // dash glued to the next word ("... và địa phương -Thời gian").
 const PREDICATE = new RegExp(
-  "\\s(?:" +
+  // "các tổ chức", "những đơn vị": after a plural marker the word is a noun.
+  "\\s(?<!(?:các|những|mỗi|Các|Những|Mỗi)\\s)(?:" +
     [
       "tiếp tục", "có trách nhiệm", "chịu trách nhiệm", "chủ trì", "phối hợp", "thực hiện", "triển khai", "tổ chức",
       "tăng cường", "chủ động", "khẩn trương", "nghiêm túc", "thường xuyên", "theo dõi", "rà soát", "xây dựng",
@@ -118,8 +119,10 @@ export function partyAt(text: string, from = 0): { phrase: string; end: number }
   const rest = text.slice(from);
   const folded = fold(rest);
   if (!HEAD.test(folded) || !/^[\p{L}]/u.test(rest)) return null;
-  const stop = PREDICATE.exec(rest);
-  let end = stop ? stop.index : rest.length;
+  // The head word always belongs to the name ("Ban quản lý", "Ban tổ chức"): look for the predicate after it.
+  const firstWord = /^\S+/u.exec(rest)![0].length;
+  const stop = PREDICATE.exec(rest.slice(firstWord));
+  let end = stop ? stop.index + firstWord : rest.length;
   let phrase = rest.slice(0, end);
   const words = phrase.split(/\s+/);
   if (words.length > MAX_WORDS) {
@@ -291,4 +294,15 @@ export function leadInParties(text: string): string[] {
   }
   // "Lãnh đạo Sở chỉ đạo các Phòng ban chuyên môn thực hiện ..." is covered above; a sentence that starts with its party:
   return partyList(text, 0);
+}
+
+/** The first party named anywhere in a sentence: "Nội dung ... đề xuất các Phòng chuyên môn gửi về ..." */
+export function firstPartyIn(text: string): string[] {
+  const re = /(?<![\p{L}])(?:các|Các|\p{Lu})/gu;
+  for (const m of text.matchAll(re)) {
+    if (m.index === 0) continue;
+    const party = partyAt(text, m.index);
+    if (party && party.phrase.split(/\s+/).length >= 2) return splitParties(party.phrase);
+  }
+  return [];
 }

@@ -1,2 +1,181 @@
-import type { Task } from "../../schemas/extraction.ts"; import type { TextModel } from "../model.ts"; import type { Regions } from "./regions.ts";
-export function extractTasks(_m: TextModel, _r: Regions, _o: { recipients: string[] }): Task[] { return []; }
+import type { Task } from "../../schemas/extraction.ts";
+import type { Block, TextModel } from "../model.ts";
+import { blockSpan } from "../model.ts";
+import { fold } from "../text/normalize.ts";
+import { buildOutline, flatten, type OutlineNode } from "./outline.ts";
+import { assigneesAtStart, collaboratorsIn, dedupe, firstPartyIn, leadInParties, partyAt, splitParties } from "./parties.ts";
+import { deadlineIn } from "./deadlines.ts";
+import type { Regions } from "./regions.ts";
+
+/**
+ * Tasks: the smallest numbered or bulleted items that ask someone to do
+ * something, and unnumbered paragraphs that assign work ("Giao ...", a
+ * deadline). Headings give their party to the items under them; a lead-in
+ * sentence ("... yêu cầu các phòng thực hiện các nội dung sau:") gives the
+ * default; "Cơ quan thực hiện:" lines give both assignee and collaborators to
+ * the items they close.
+ */
+
+// Sections whose items describe rather than assign (ND 30 plans: Mục đích, yêu cầu; reports: Kết quả).
+const NON_TASK_SECTION = /^(?:muc dich|muc tieu|yeu cau(?!\s+(?:cac|thu truong|lanh dao|so|phong|ubnd|giam doc))|quan diem|ket qua|tinh hinh|danh gia|can cu|co so|dac diem|thuc trang|nhung ket qua|ve ket qua)/;
+// A decision's dispositive articles (Điều 1. Ban hành kèm theo ...; Quyết định này có hiệu lực ...).
+const DISPOSITIVE = /^(?:ban hanh kem theo|phe duyet|bai bo|cong nhan|thanh lap|quyet dinh nay co hieu luc|quy dinh nay|ke hoach nay|sua doi|bo sung)/;
+// Narrative openers: context, not assignment.
+const NARRATIVE = /^(?:\[\d+\]|can cu|thuc hien|xet|theo|qua |nam \d|trong (?:nam|thoi gian)|tai cuoc hop|ngay \d|tren day|nhu vay|ben canh|tuy nhien|hien nay|chi so|de cong tac)/;
+// Paragraph openers that assign work.
+const ASSIGNING_OPENER = /^(?:giao|de nghi|yeu cau)\s/;
+
+interface Context {
+  recipients: string[];
+}
+
+export function extractTasks(model: TextModel, regions: Regions, context: Context): Task[] {
+  const letterBody = model.blocks.slice(regions.bodyStart, regions.bodyEnd);
+  const attachment = regions.attachmentStart >= 0 ? model.blocks.slice(regions.attachmentStart) : [];
+  return [...tasksOf(letterBody, context), ...tasksOf(attachment, context)];
+}
+
+function tasksOf(blocks: Block[], context: Context): Task[] {
+  if (!blocks.length) return [];
+  const roots = buildOutline(blocks);
+  const nodes = flatten(roots);
+  const tasks: Task[] = [];
+  for (const node of nodes) {
+    const task = node.label ? itemTask(node, nodes, context) : paragraphTask(node, nodes, context);
+    if (task) tasks.push(task);
+  }
+  return tasks;
+}
+
+function itemTask(node: OutlineNode, nodes: OutlineNode[], context: Context): Task | null {
+  if (node.children.some((c) => c.label)) return null; // a heading
+  if (inNonTaskSection(node)) return null;
+  const folded = fold(node.text);
+  if (node.label!.style === "article" && DISPOSITIVE.test(folded)) return null;
+  if (/^da\s/.test(folded) || node.text.split(/\s+/).length < 3) return null; // "Đã hoàn thành ...": a result
+
+  const meta = groupMetadata(node);
+  const own = ownText(node);
+  let assignees: string[] = [];
+  let collaborators: string[] = [];
+  let confidence = 0.9;
+  const responsible = meta.find((m) => /^(?:co quan|don vi|bo phan|trach nhiem)/.test(fold(m)));
+  if (responsible) {
+    const value = responsible.replace(/^[^:]*:\s*/u, "");
+    assignees = assigneesAtStart(value);
+    collaborators = collaboratorsIn(value);
+  }
+  if (!assignees.length) assignees = assigneesAtStart(own);
+  if (!assignees.length) {
+    assignees = inheritedAssignees(node, nodes, context);
+    confidence = assignees.length ? 0.75 : 0.4;
+  }
+  collaborators = dedupe([...collaborators, ...collaboratorsIn(own)]).filter((c) => !assignees.some((a) => fold(a) === fold(c)));
+  const deadline = deadlineIn([own, ...meta].join(" "));
+  return {
+    ref: node.ref,
+    text: node.text.trim(),
+    assignees,
+    collaborators,
+    deadline,
+    confidence,
+    span: spanOf(node.blocks),
+  };
+}
+
+/** An unnumbered paragraph is a task when it assigns work: "Giao X ...", "X giao Y ...", or a deadline. */
+function paragraphTask(node: OutlineNode, nodes: OutlineNode[], context: Context): Task | null {
+  const text = node.text.trim();
+  const folded = fold(text);
+  if (/:\s*$/.test(text) || NARRATIVE.test(folded)) return null;
+  const opener = ASSIGNING_OPENER.test(folded);
+  const giao = /\sgiao(?:\s+cho)?\s+(?=\S)/.exec(folded);
+  const delegated = giao && partyAt(text, giao.index + giao[0].length) !== null && /^\p{Lu}/u.test(text.slice(giao.index + giao[0].length));
+  const deadline = deadlineIn(text, { strict: true });
+  if (!opener && !delegated && !deadline) return null;
+  let assignees = assigneesAtStart(text);
+  if (!assignees.length && delegated) assignees = assigneesAtStart(text.slice(giao!.index + 1));
+  if (!assignees.length) assignees = firstPartyIn(text);
+  if (!assignees.length) assignees = inheritedAssignees(node, nodes, context);
+  return {
+    ref: "",
+    text,
+    assignees,
+    collaborators: collaboratorsIn(text).filter((c) => !assignees.some((a) => fold(a) === fold(c))),
+    deadline: deadlineIn(text),
+    confidence: 0.7,
+    span: spanOf(node.blocks),
+  };
+}
+
+function ownText(node: OutlineNode): string {
+  let text = node.text;
+  for (const m of node.meta) {
+    const i = text.lastIndexOf(m);
+    if (i >= 0) text = text.slice(0, i) + text.slice(i + m.length);
+  }
+  return text.replace(/\s[-–*+]\s*$/u, "").trim();
+}
+
+function inNonTaskSection(node: OutlineNode): boolean {
+  for (let p = node.parent; p; p = p.parent) if (NON_TASK_SECTION.test(fold(p.text.trim()))) return true;
+  return false;
+}
+
+/**
+ * Metadata that closes a group of items applies to the items before it back
+ * to the previous item that had its own: "1.1 ... 1.2 ... - Cơ quan thực hiện: X".
+ */
+function groupMetadata(node: OutlineNode): string[] {
+  if (node.meta.length) return node.meta;
+  const siblings = node.parent ? node.parent.children : [];
+  const i = siblings.indexOf(node);
+  for (let j = i + 1; j >= 1 && j < siblings.length; j++) {
+    const s = siblings[j]!;
+    if (s.children.length) break;
+    if (s.meta.length) return s.meta;
+  }
+  return [];
+}
+
+/** The nearest heading that names a party, else the lead-in before the list, else the letter's recipients. */
+function inheritedAssignees(node: OutlineNode, nodes: OutlineNode[], context: Context): string[] {
+  for (let p = node.parent; p; p = p.parent) {
+    const heading = p.text.trim();
+    // "5. Các phòng: Phòng A, Tổng hợp, Kế hoạch B." names its parties after the colon.
+    const listed = /^[^:]{2,40}:\s*\S/u.test(heading) && partyAt(heading) ? splitParties(heading.replace(/[.;]\s*$/u, "")) : [];
+    if (listed.length > 1) return listed;
+    const whole = partyAt(heading.replace(/[:.]\s*$/u, ""));
+    if (whole && whole.end >= heading.replace(/[:.]\s*$/u, "").length - 1) return splitParties(whole.phrase);
+    const named = assigneesAtStart(heading);
+    if (named.length) return named;
+    if (/:\s*$/u.test(heading)) {
+      const lead = leadInParties(heading);
+      if (lead.length) return lead;
+    }
+  }
+  // The last unnumbered paragraph before the node that ends with ":" is the list's lead-in.
+  const root = rootOf(node);
+  for (let k = nodes.indexOf(root) - 1; k >= 0; k--) {
+    const candidate = nodes[k]!;
+    if (candidate.label) continue;
+    if (/:\s*$/u.test(candidate.text.trim())) {
+      const lead = leadInParties(candidate.text);
+      if (lead.length) return lead;
+    }
+    break;
+  }
+  return context.recipients.length === 1 ? [context.recipients[0]!] : [];
+}
+
+function rootOf(node: OutlineNode): OutlineNode {
+  let n = node;
+  while (n.parent) n = n.parent;
+  return n;
+}
+
+function spanOf(blocks: Block[]) {
+  const first = blockSpan(blocks[0]!);
+  const last = blockSpan(blocks[blocks.length - 1]!);
+  return { ...first, end: last.end };
+}

@@ -1,6 +1,6 @@
 import type { Block, Line } from "../model.ts";
 import { readLabel } from "./labels.ts";
-import { isAllCaps, isLower, firstLetter } from "../text/vietnamese.ts";
+import { isAllCaps } from "../text/vietnamese.ts";
 
 /** Line starts that always open a new paragraph in a letter. */
 const OPENS_BLOCK =
@@ -40,7 +40,8 @@ function startsNewBlock(previous: Line, line: Line, blankBetween: boolean): bool
   if (blankBetween) return true;
   if (readLabel(text) || OPENS_BLOCK.test(text)) return true;
   if (readLabel(previous.text) && readLabel(previous.text)!.length >= previous.text.length) return true;
-  if (ENDS_SENTENCE.test(previous.text) && !isLower(firstLetter(text))) return true;
+  // "./." closes the letter's text; after any sentence end a line not starting in lower case is new.
+  if (/\.\/\.$/u.test(previous.text) || (ENDS_SENTENCE.test(previous.text) && !/^\p{Ll}/u.test(text))) return true;
   // Header lines of a two-column layout flattened to text: capitals after capitals, or text after a caps line.
   if (isAllCaps(previous.text) !== isAllCaps(text)) return true;
   return false;

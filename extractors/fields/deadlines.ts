@@ -1,0 +1,63 @@
+import { fold } from "../text/normalize.ts";
+import { findDates, periodEnd } from "./dates.ts";
+
+/**
+ * A task's deadline: a concrete date the item sets for its own completion.
+ * "trước ngày 30/11/2018" → 2018-11-30; "từ nay đến hết năm 2023" → 2023-12-31;
+ * "hoàn thành trong quý II/2020" → 2020-06-30. A bare period without
+ * completion wording ("Thời gian thực hiện: Năm 2025", "trong năm 2021"),
+ * recurring dates ("trước ngày 20 hàng tháng") and durations ("trong 05 ngày
+ * làm việc") set no deadline. Citation dates ("Quyết định số ... ngày ...")
+ * are never deadlines: a date counts only after a completion word.
+ */
+
+// Completion words that may stand right before a date (on folded text).
+const BEFORE_DATE = /(?:truoc|cham nhat(?: la)?|han chot(?: la)?|thoi han(?: la)?|hoan thanh(?: truoc| vao| trong)?|xong(?: truoc)?|ket thuc(?: truoc)?|(?:den|toi)(?: het)?|nop(?: truoc)?)\s*(?:(?:vao|la)\s*)?(?:ngay\s*)?$/;
+const STRONG_BEFORE_DATE = /(?:truoc|cham nhat(?: la)?|han chot(?: la)?|thoi han(?: la)?|hoan thanh(?: truoc| vao)?|xong(?: truoc)?)\s*(?:(?:vao|la)\s*)?(?:ngay\s*)?$/;
+const RECURRING_AFTER = /^\s*(?:hang|hằng|moi)\s*(?:thang|nam|quy|tuan)/;
+const COMPLETION = "(?:hoan thanh|xong|ket thuc|truoc|cham nhat)";
+
+const PERIOD_PATTERNS: { re: RegExp; end: (m: RegExpMatchArray) => string | null }[] = [
+  // "(từ nay) đến hết năm 2023", "hết năm 2023", "trước 31/12" is a date.
+  { re: /(?:(?:den|toi|truoc)\s+)?het\s+nam\s+(\d{4})|(?:den|toi|truoc)\s+cuoi\s+nam\s+(\d{4})/g, end: (m) => periodEnd("year", "", Number(m[1] ?? m[2])) },
+  // "hoàn thành trong quý II/2020", "xong trước quý III năm 2024"
+  {
+    re: new RegExp(`${COMPLETION}(?:\\s+(?:trong|truoc|vao|trong thoi gian))?\\s+quy\\s+(i{1,3}|iv|[1-4])\\s*(?:\\/|nam)\\s*(\\d{4})`, "g"),
+    end: (m) => periodEnd("quarter", m[1]!, Number(m[2])),
+  },
+  // "hoàn thành trong tháng 6/2020", "hoàn thành trong tháng 6 năm 2020"
+  {
+    re: new RegExp(`${COMPLETION}(?:\\s+(?:trong|vao))?\\s+thang\\s+(\\d{1,2})\\s*(?:\\/|nam)\\s*(\\d{4})`, "g"),
+    end: (m) => periodEnd("month", m[1]!, Number(m[2])),
+  },
+  // "hoàn thành trong năm 2021"
+  { re: new RegExp(`${COMPLETION}(?:\\s+(?:trong|vao))?\\s+nam\\s+(\\d{4})`, "g"), end: (m) => periodEnd("year", "", Number(m[1])) },
+];
+
+export interface DeadlineOptions {
+  /** Accept only the strongest wording ("trước ngày", "hoàn thành"): for paragraphs outside a list. */
+  strict?: boolean;
+}
+
+export function deadlineIn(text: string, options: DeadlineOptions = {}): string | null {
+  const folded = fold(text);
+  const candidates: string[] = [];
+  const trigger = options.strict ? STRONG_BEFORE_DATE : BEFORE_DATE;
+  for (const d of findDates(text)) {
+    if (d.iso.length !== 10) continue;
+    const before = folded.slice(Math.max(0, d.index - 30), d.index);
+    if (!trigger.test(before)) continue;
+    if (RECURRING_AFTER.test(folded.slice(d.end, d.end + 20))) continue;
+    candidates.push(d.iso);
+  }
+  for (const { re, end } of PERIOD_PATTERNS) {
+    for (const m of folded.matchAll(re)) {
+      if (options.strict && !/hoan thanh|xong|truoc|cham nhat/.test(m[0])) continue;
+      const iso = end(m);
+      if (iso) candidates.push(iso);
+    }
+  }
+  if (!candidates.length) return null;
+  // The item's own completion is its latest concrete date.
+  return candidates.sort().at(-1)!;
+}
