@@ -3,6 +3,8 @@ import type { TextModel } from "../model.ts";
 import { decodeText } from "./decode.ts";
 import { detectFormat } from "./detect.ts";
 import { readPlainText } from "./text.ts";
+import { readPdf } from "./pdf.ts";
+import { readDocx } from "./docx.ts";
 
 export interface ReadOptions {
   fileName?: string;
@@ -18,10 +20,14 @@ export async function readDocument(bytes: Uint8Array, options: ReadOptions = {})
       model.source.warnings.push(...decoded.warnings);
       return model;
     }
+    case "pdf":
+      return readPdf(bytes, options);
+    case "docx":
+      return readDocx(bytes, options);
     default:
       throw new ReadError(
         "unsupported_format",
-        `${detected.description} is not a format vanthu reads yet (it reads plain text letters)`,
+        `${detected.description} is not a format vanthu reads (it reads text, PDF and DOCX letters)`,
         options.fileName,
       );
   }
