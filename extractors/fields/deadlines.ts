@@ -50,7 +50,8 @@ export function deadlineIn(text: string, options: DeadlineOptions = {}): string 
     if (RECURRING_AFTER.test(folded.slice(d.end, d.end + 20))) continue;
     candidates.push(d.iso);
   }
-  for (const { re, end } of PERIOD_PATTERNS) {
+  const periodWords = /het nam|cuoi nam|quy|thang|nam \d/.test(folded) && /hoan thanh|xong|ket thuc|truoc|cham nhat|het nam|cuoi nam/.test(folded);
+  for (const { re, end } of periodWords ? PERIOD_PATTERNS : []) {
     for (const m of folded.matchAll(re)) {
       if (options.strict && !/hoan thanh|xong|truoc|cham nhat/.test(m[0])) continue;
       const iso = end(m);

@@ -29,9 +29,9 @@ interface LineRef {
 // "Số: 526/VP-HCTC", "Số: TB-SKHĐT" (number left blank), "Số:   /TB-UBND", "Số 01-NQ/TU", "Số: 08/2018/NĐ-CP".
 const NUMBER_LINE =
   /(?:^|\s)Số\s*[:.]?\s*(?<number>\d{1,6}[a-zA-Z]?)?\s*(?<sep>[/-])?\s*(?<symbol>(?:\d{4}\s*\/\s*)?[\p{Lu}Đ][\p{L}\p{N}.&]*(?:\s?[-/]\s?[\p{L}\p{N}.&]+)*)/u;
-// The date line: "Quảng Trị, ngày 28 tháng 9 năm 2018"; the place is the capitalised run before the comma.
-const PLACE_BEFORE_DATE =
-  /(?<place>(?:(?:TP\.|Thành phố|thành phố|Thị xã|thị xã|\p{Lu}[\p{L}.]*)\s*(?:[-–]\s*)?)+?)\s*,\s*ngày\s*(?:\d{1,2})?\s*tháng/u;
+// The date line: "Quảng Trị, ngày 28 tháng 9 năm 2018"; the place is the capitalised run
+// before the comma, read backwards by trimPlace (a regex for the run backtracks badly on long lines).
+const DATE_LINE = /,\s*ngày\s*(?:\d{1,2})?\s*tháng/u;
 const SUBJECT_START = /(?:^|\s)(?:V\/v|V\/V|v\/v|Về việc|VỀ VIỆC)\s*[:.]?\s*/u;
 // Quốc hiệu, tiêu ngữ and rules, matched on folded text so HÒA/HOÀ and any capitalisation match.
 const QUOC_HIEU_FOLDED = /cong\s+hoa\s+xa\s+hoi\s+chu\s+nghia\s+viet\s+nam|doc\s+lap\s*[-–]\s*tu\s+do\s*[-–]\s*hanh\s+phuc|dang\s+cong\s+san\s+viet\s+nam|-{3,}|_{3,}|={3,}/g;
@@ -47,7 +47,7 @@ export function extractHeader(model: TextModel, regions: Regions): HeaderFields 
   const lines: LineRef[] = blocks.flatMap((block) => block.lines.map((line, i) => ({ line, block, offset: block.lineOffsets[i]! })));
   const span = (ref: LineRef, from: number, to: number) => spanInBlock(ref.block, ref.offset + from, ref.offset + to);
 
-  const hasHeader = lines.some((l) => NUMBER_LINE.test(l.line.text) || PLACE_BEFORE_DATE.test(l.line.text));
+  const hasHeader = lines.some((l) => NUMBER_LINE.test(l.line.text) || DATE_LINE.test(l.line.text));
 
   // Number and symbol.
   let number: Found<string | null> = notFound(null);
@@ -69,11 +69,13 @@ export function extractHeader(model: TextModel, regions: Regions): HeaderFields 
   let place: Found<string | null> = notFound(null);
   let date: Found<string | null> = notFound(null);
   for (const ref of lines) {
-    const m = PLACE_BEFORE_DATE.exec(ref.line.text);
-    if (!m?.groups) continue;
-    const placeText = trimPlace(m.groups.place!);
-    const at = m.index + m[0].lastIndexOf(m.groups.place!.trim());
-    if (placeText) place = found(placeText, 0.9, span(ref, at, at + placeText.length));
+    const m = DATE_LINE.exec(ref.line.text);
+    if (!m) continue;
+    const before = ref.line.text.slice(0, m.index);
+    const placeText = trimPlace(before.slice(-80));
+    if (!placeText) continue;
+    const at = m.index - placeText.length;
+    place = found(placeText, 0.9, span(ref, at, m.index));
     const d = findDates(ref.line.text.slice(m.index)).at(0);
     if (d) date = found(d.iso, 0.95, span(ref, m.index + d.index, m.index + d.end));
     break;

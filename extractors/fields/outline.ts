@@ -27,7 +27,7 @@ export interface OutlineNode {
 const METADATA = /^(?:co quan|don vi|bo phan)\s+(?:thuc hien|chu tri|phoi hop|tham muu|dau moi)|^(?:thoi gian|thoi han)\s*(?:thuc hien|hoan thanh)?\s*:|^(?:kinh phi|san pham|ket qua dau ra|nguon kinh phi)\s*(?:thuc hien)?\s*:|^trach nhiem thuc hien\s*:/;
 
 export function isMetadataLine(text: string): boolean {
-  return METADATA.test(fold(text));
+  return METADATA.test(fold(text.slice(0, 48)));
 }
 
 function styleKey(label: Label): string {
@@ -46,7 +46,8 @@ export function buildOutline(blocks: Block[]): OutlineNode[] {
   let stack: OutlineNode[] = [];
   let last: OutlineNode | null = null;
   let pending: { label: Label; block: Block } | null = null;
-  const lastLabelled = findLastIndex(blocks, (b) => readLabel(b.text) !== null && !isMetadataLine(b.text.slice(readLabel(b.text)!.length)));
+  const labels = blocks.map((b) => readLabel(b.text));
+  const lastLabelled = findLastIndex(blocks, (b, i) => labels[i] !== null && !isMetadataLine(b.text.slice(labels[i]!.length)));
 
   const newNode = (label: Label | null, text: string, block: Block, parent: OutlineNode | null): OutlineNode => {
     const node: OutlineNode = { label, ref: "", text, meta: [], blocks: [block], children: [], parent, order: all.length };
@@ -56,7 +57,7 @@ export function buildOutline(blocks: Block[]): OutlineNode[] {
   };
 
   blocks.forEach((block, index) => {
-    const own = readLabel(block.text);
+    const own = labels[index]!;
     if (own && own.length >= block.text.length && own.style !== "dash") {
       pending = { label: own, block };
       return;
@@ -130,8 +131,8 @@ function assignRefs(nodes: OutlineNode[], prefix: string): void {
 
 const trimRef = (ref: string) => ref.replace(/\.$/, "");
 
-function findLastIndex<T>(items: T[], predicate: (item: T) => boolean): number {
-  for (let i = items.length - 1; i >= 0; i--) if (predicate(items[i]!)) return i;
+function findLastIndex<T>(items: T[], predicate: (item: T, index: number) => boolean): number {
+  for (let i = items.length - 1; i >= 0; i--) if (predicate(items[i]!, i)) return i;
   return -1;
 }
 

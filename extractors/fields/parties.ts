@@ -116,9 +116,9 @@ const MAX_WORDS = 30;
 
 /** A party phrase starting exactly at `from` in `text`, or null when no party starts there. */
 export function partyAt(text: string, from = 0): { phrase: string; end: number } | null {
-  const rest = text.slice(from);
-  const folded = fold(rest);
-  if (!HEAD.test(folded) || !/^[\p{L}]/u.test(rest)) return null;
+  // Party names are short: a bounded window keeps repeated calls linear in the text.
+  const rest = text.slice(from, from + 400);
+  if (!/^[\p{L}]/u.test(rest) || !HEAD.test(fold(rest.slice(0, 40)))) return null;
   // The head word always belongs to the name ("Ban quản lý", "Ban tổ chức"): look for the predicate after it.
   const firstWord = /^\S+/u.exec(rest)![0].length;
   const stop = PREDICATE.exec(rest.slice(firstWord));
@@ -187,9 +187,11 @@ const TOPIC = /^(?:ve|doi voi|rieng)\s[^:]{3,200}:\s*/;
 /** The parties named at the start of an item, or the party that "chủ trì" in it. */
 export function assigneesAtStart(text: string): string[] {
   let from = 0;
-  const topic = TOPIC.exec(fold(text));
+  // Openers and topics sit in the first few hundred characters; folding only those keeps this cheap.
+  const head = fold(text.slice(0, 240));
+  const topic = TOPIC.exec(head);
   if (topic) from = topic[0].length;
-  let folded = fold(text.slice(from));
+  let folded = head.slice(from);
   // "Giao Giám đốc: Sở A, Sở B, Đài C phối hợp ..." – the list after the colon.
   const opener = OPENER.exec(folded);
   if (opener) {
@@ -227,7 +229,8 @@ function partyList(text: string, from: number): string[] {
 
 /** "Trên cơ sở ..., Sở Tài chính chủ trì, phối hợp với ..." → ["Sở Tài chính"]. */
 export function chairing(text: string): string[] {
-  const folded = fold(text);
+  const folded = fold(text.slice(0, 400));
+  if (!folded.includes("chu tri")) return [];
   const m = /(?:^|[,;:]\s*|\s)([^,;:]{3,120}?)\s+chu tri(?![a-z])/.exec(folded.slice(0, 400));
   if (!m) return [];
   const start = m.index + m[0].indexOf(m[1]!);

@@ -50,7 +50,7 @@ function tasksOf(blocks: Block[], context: Context): Task[] {
 function itemTask(node: OutlineNode, nodes: OutlineNode[], context: Context): Task | null {
   if (node.children.some((c) => c.label)) return null; // a heading
   if (inNonTaskSection(node)) return null;
-  const folded = fold(node.text);
+  const folded = fold(node.text.slice(0, 48));
   if (node.label!.style === "article" && DISPOSITIVE.test(folded)) return null;
   if (/^da\s/.test(folded) || node.text.split(/\s+/).length < 3) return null; // "Đã hoàn thành ...": a result
 
@@ -118,7 +118,7 @@ function ownText(node: OutlineNode): string {
 }
 
 function inNonTaskSection(node: OutlineNode): boolean {
-  for (let p = node.parent; p; p = p.parent) if (NON_TASK_SECTION.test(fold(p.text.trim()))) return true;
+  for (let p = node.parent; p; p = p.parent) if (NON_TASK_SECTION.test(fold(p.text.trim().slice(0, 40)))) return true;
   return false;
 }
 
@@ -141,18 +141,8 @@ function groupMetadata(node: OutlineNode): string[] {
 /** The nearest heading that names a party, else the lead-in before the list, else the letter's recipients. */
 function inheritedAssignees(node: OutlineNode, nodes: OutlineNode[], context: Context): string[] {
   for (let p = node.parent; p; p = p.parent) {
-    const heading = p.text.trim();
-    // "5. Các phòng: Phòng A, Tổng hợp, Kế hoạch B." names its parties after the colon.
-    const listed = /^[^:]{2,40}:\s*\S/u.test(heading) && partyAt(heading) ? splitParties(heading.replace(/[.;]\s*$/u, "")) : [];
-    if (listed.length > 1) return listed;
-    const whole = partyAt(heading.replace(/[:.]\s*$/u, ""));
-    if (whole && whole.end >= heading.replace(/[:.]\s*$/u, "").length - 1) return splitParties(whole.phrase);
-    const named = assigneesAtStart(heading);
+    const named = headingParties(p);
     if (named.length) return named;
-    if (/:\s*$/u.test(heading)) {
-      const lead = leadInParties(heading);
-      if (lead.length) return lead;
-    }
   }
   // The last unnumbered paragraph before the node that ends with ":" is the list's lead-in.
   const root = rootOf(node);
@@ -166,6 +156,29 @@ function inheritedAssignees(node: OutlineNode, nodes: OutlineNode[], context: Co
     break;
   }
   return context.recipients.length === 1 ? [context.recipients[0]!] : [];
+}
+
+const headingCache = new WeakMap<OutlineNode, string[]>();
+
+/** The parties a heading hands to the items under it (memoised: every item under it asks). */
+function headingParties(p: OutlineNode): string[] {
+  const cached = headingCache.get(p);
+  if (cached) return cached;
+  const parties = readHeadingParties(p);
+  headingCache.set(p, parties);
+  return parties;
+}
+
+function readHeadingParties(p: OutlineNode): string[] {
+  const heading = p.text.trim();
+  // "5. Các phòng: Phòng A, Tổng hợp, Kế hoạch B." names its parties after the colon.
+  const listed = /^[^:]{2,40}:\s*\S/u.test(heading) && partyAt(heading) ? splitParties(heading.replace(/[.;]\s*$/u, "")) : [];
+  if (listed.length > 1) return listed;
+  const whole = partyAt(heading.replace(/[:.]\s*$/u, ""));
+  if (whole && whole.end >= heading.replace(/[:.]\s*$/u, "").length - 1) return splitParties(whole.phrase);
+  const named = assigneesAtStart(heading);
+  if (named.length) return named;
+  return /:\s*$/u.test(heading) ? leadInParties(heading) : [];
 }
 
 function rootOf(node: OutlineNode): OutlineNode {

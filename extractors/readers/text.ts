@@ -58,7 +58,7 @@ const STRANDED_AFTER_CAPS = /^((?:[IVXLC]+\.)\s+[^\p{Ll}]+?) (1\.)$/u;
 function splitStrandedLabels(line: string): string[] {
   const caps = STRANDED_AFTER_CAPS.exec(line);
   if (caps) return [caps[1]!, caps[2]!];
-  const m = STRANDED_MULTILEVEL.exec(line);
+  const m = /\d\.\d/.test(line) ? STRANDED_MULTILEVEL.exec(line) : null;
   if (!m || m.index < 3) return [line];
   const before = line.slice(0, m.index).trim();
   const after = line.slice(m.index).trim();

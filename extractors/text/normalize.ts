@@ -5,7 +5,6 @@
  */
 
 const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF\u00AD]/g;
-const ODD_SPACE = /[\t\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]/g;
 // `*` and `~~` are emphasis/strike-through in every converter's markdown; a lone
 // leading "* " is a bullet and is kept for the outline reader.
 const EMPHASIS = /\*+|~~/g;
@@ -13,11 +12,14 @@ const EMPHASIS = /\*+|~~/g;
 const UNDERSCORE_MARKUP = /(?<![\p{L}\p{N}])_+|_+(?![\p{L}\p{N}])/gu;
 const AUTOLINK = /<((?:https?|ftp|mailto):[^>\s]+)>/g;
 
+const NEEDS_MARKUP_PASS = /[*~_<]/;
+
 export function normalizeLine(raw: string): string {
-  let s = raw.normalize("NFC").replace(INVISIBLE, "").replace(ODD_SPACE, " ");
+  // \s covers NBSP and the other odd spaces; the collapse below turns them into plain spaces.
+  let s = raw.normalize("NFC").replace(INVISIBLE, "");
   const bullet = /^\s*\*\s+/.exec(s);
   if (bullet) s = s.slice(bullet[0].length);
-  s = s.replace(EMPHASIS, "").replace(UNDERSCORE_MARKUP, "").replace(AUTOLINK, "$1");
+  if (NEEDS_MARKUP_PASS.test(s)) s = s.replace(EMPHASIS, "").replace(UNDERSCORE_MARKUP, "").replace(AUTOLINK, "$1");
   s = s.replace(/\s+/g, " ").trim();
   return bullet && s ? `* ${s}` : s;
 }
@@ -27,17 +29,26 @@ export function cleanValue(s: string): string {
   return s.replace(/\s+/g, " ").trim();
 }
 
-const foldCache = new Map<string, string>();
-
-function foldChar(c: string): string {
-  let f = foldCache.get(c);
-  if (f === undefined) {
-    const base = c.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
-    f = c === "đ" || c === "Đ" ? "d" : base.length === 1 ? base : c.toLowerCase().slice(0, 1) || c;
-    foldCache.set(c, f);
+// Folding table for the Basic Multilingual Plane: each code unit maps to one
+// code unit (Vietnamese precomposed letters fold to their ASCII base), so the
+// folded text keeps every offset. Built once; folding is then a table lookup.
+const FOLD_TABLE = (() => {
+  const table = new Uint16Array(0x10000);
+  for (let code = 0; code < 0x10000; code++) {
+    let folded = code;
+    if (code >= 65 && code <= 90) folded = code + 32;
+    else if (code >= 0xc0 && !(code >= 0xd800 && code <= 0xdfff)) {
+      const c = String.fromCharCode(code);
+      const base = c === "đ" || c === "Đ" ? "d" : c.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+      folded = base.length === 1 ? base.charCodeAt(0) : c.toLowerCase().length === 1 ? c.toLowerCase().charCodeAt(0) : code;
+    }
+    table[code] = folded;
   }
-  return f;
-}
+  return table;
+})();
+
+const recentFolds = new Map<string, string>();
+const UTF16 = new TextDecoder("utf-16le");
 
 /**
  * Diacritic- and case-folded copy of an NFC string with the SAME length, so a
@@ -45,10 +56,16 @@ function foldChar(c: string): string {
  * lets one keyword pattern accept HÒA/HOÀ, ủy/uỷ and all-caps headers.
  */
 export function fold(s: string): string {
-  let out = "";
-  for (let i = 0; i < s.length; i++) {
-    const code = s.charCodeAt(i);
-    out += code < 0x80 ? (code >= 65 && code <= 90 ? String.fromCharCode(code + 32) : s[i]!) : foldChar(s[i]!);
+  const cacheable = s.length > 64;
+  const cached = cacheable ? recentFolds.get(s) : undefined;
+  if (cached !== undefined) return cached;
+  const out = new Uint16Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = FOLD_TABLE[s.charCodeAt(i)]!;
+  const folded = UTF16.decode(out);
+  // The same block and item texts are folded by several extractors in one pass.
+  if (cacheable) {
+    if (recentFolds.size > 4096) recentFolds.clear();
+    recentFolds.set(s, folded);
   }
-  return out;
+  return folded;
 }

@@ -1,0 +1,48 @@
+import { describe, it, expect, beforeAll } from "vitest";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, existsSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+/**
+ * End to end on the shared real letters: the CLI extracts them, the shared
+ * scorer compares with the gold, and the issue's floors must hold.
+ */
+const root = resolve(import.meta.dirname, "..");
+const shared = resolve(root, "../shared");
+const scorer = join(shared, "eval/score.mjs");
+
+interface Summary {
+  header: number;
+  referencesF1: number;
+  tasksF1: number;
+  assignee: number;
+  deadline: number;
+}
+
+function scoreSet(set: string): Summary {
+  const inputs = join(shared, "fixtures", set);
+  const out = mkdtempSync(join(tmpdir(), `vanthu-score-${set}-`));
+  const files = readdirSync(inputs).map((f) => join(inputs, f));
+  execFileSync(process.execPath, [join(root, "bin/vanthu.mjs"), "extract", ...files, "--out", out], { cwd: root });
+  const report = JSON.parse(
+    execFileSync(process.execPath, [scorer, "--gold", join(shared, "fixtures/gold"), "--pred", out, "--inputs", inputs, "--json"], {
+      encoding: "utf8",
+    }),
+  );
+  expect(report.missingPredictions).toBe(0);
+  return report.summary as Summary;
+}
+
+describe.skipIf(!existsSync(scorer))("shared fixtures scored against gold", () => {
+  let letters: Summary;
+  beforeAll(() => {
+    letters = scoreSet("letters");
+  }, 120_000);
+
+  it("text letters: header ≥ 0.97", () => expect(letters.header).toBeGreaterThanOrEqual(0.97));
+  it("text letters: references F1 ≥ 0.97", () => expect(letters.referencesF1).toBeGreaterThanOrEqual(0.97));
+  it("text letters: tasks F1 ≥ 0.95", () => expect(letters.tasksF1).toBeGreaterThanOrEqual(0.95));
+  it("text letters: assignee ≥ 0.92", () => expect(letters.assignee).toBeGreaterThanOrEqual(0.92));
+  it("text letters: deadline ≥ 0.97", () => expect(letters.deadline).toBeGreaterThanOrEqual(0.97));
+});
