@@ -40,6 +40,13 @@ for (const t of TYPES) for (const n of t.names) BY_NAME.set(n, t.type);
 const BY_CODE = new Map<string, DocumentType>();
 for (const t of TYPES) for (const c of t.codes) BY_CODE.set(c.toUpperCase(), t.type);
 
+/** Type names as written (lower case, with diacritics), longest first. */
+export const TYPE_NAMES = [
+  "chương trình hành động", "chương trình", "nghị quyết", "nghị định", "quyết định", "chỉ thị", "thông báo", "kế hoạch",
+  "thông tư", "luật", "báo cáo", "tờ trình", "hướng dẫn", "đề án", "kết luận", "công điện", "quy chế", "quy định",
+  "phương án", "giấy mời", "công văn", "văn bản",
+];
+
 /** Folded type names, longest first, for building patterns over folded text. */
 export const TYPE_NAMES_FOLDED = [...BY_NAME.keys()].sort((a, b) => b.length - a.length);
 
@@ -49,7 +56,8 @@ export function typeFromName(name: string): DocumentType | null {
 
 /** The type a symbol code names: "QĐ" → quyet_dinh. "HĐ" is ambiguous and read as Hướng dẫn only in type position. */
 export function typeFromCode(code: string): DocumentType | null {
-  return BY_CODE.get(code.toUpperCase()) ?? null;
+  // "QH13": a law's code carries the legislature's term.
+  return BY_CODE.get(code.toUpperCase()) ?? BY_CODE.get(code.toUpperCase().replace(/\d+$/, "")) ?? null;
 }
 
 /**

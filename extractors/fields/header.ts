@@ -139,6 +139,8 @@ function findTypeLine(lines: LineRef[]): TypeLine | null {
       if (!isAllCaps(original)) continue;
       if (/^\s*(?:so|số)\b/iu.test(folded.slice(m.index + m[0].length)) || /^\s*\d/.test(text.slice(m.index + m[0].length))) continue;
       if (/quoc hieu|cong hoa/.test(folded.slice(Math.max(0, m.index - 20), m.index))) continue;
+      // "SỞ KẾ HOẠCH VÀ ĐẦU TƯ": a type word preceded by a capitalised word is part of a body's name.
+      if (/[\p{Lu}Đ]{2,}[,]?\s+$/u.test(text.slice(0, m.index)) && !/\d\s+$/u.test(text.slice(0, m.index))) continue;
       const type = typeFromName(original);
       if (type && type !== "cong_van") return { type, ref, from: m.index, to: m.index + m[0].length };
     }

@@ -40,7 +40,7 @@ export function extractFields(model: TextModel): ExtractedFields {
     signer: signer.value,
     distribution: distribution.value,
   };
-  const ownNumber = header.symbol.value ? `${header.number.value ?? ""}/${header.symbol.value}` : null;
+  const ownNumber = header.symbol.value ? `${header.number.value ?? ""}|${header.symbol.value}` : null;
   const references = extractReferences(model, { ownNumber });
   const tasks = extractTasks(model, regions, { recipients: recipients.value });
   return { document, references, tasks, fields };

@@ -4,7 +4,7 @@ import { spanInBlock } from "../model.ts";
 import { fold } from "../text/normalize.ts";
 import { isAllCaps, nameCase } from "../text/vietnamese.ts";
 import { dateAt } from "./dates.ts";
-import { TYPE_NAMES_FOLDED, typeFromName, typeFromSymbol } from "./doctypes.ts";
+import { TYPE_NAMES, TYPE_NAMES_FOLDED, typeFromName, typeFromSymbol } from "./doctypes.ts";
 
 /**
  * Citations of other documents that carry a number and symbol:
@@ -21,11 +21,20 @@ const KIND_BEFORE = new RegExp(
   `(?<![a-z])(${TYPE_NAMES_FOLDED.join("|")})(?:\\s+(?:hanh dong|lien tich|lien nganh))?\\s*(?:so\\s*)?[:]?\\s*$`,
 );
 
-// Where an issuer's name ends: a preposition or verb that starts the rest of the sentence.
+// Where an issuer's name ends: a preposition or verb that starts the rest of the
+// sentence, on the lower-cased text WITH diacritics ("số" is not "Sở", "từ" is not "tư").
 const ISSUER_STOP = new RegExp(
-  "\\s(?:ve|v/v|ban hanh|quy dinh|phe duyet|thuc hien|trien khai|tai|trong|doi voi|theo|voi|nham|de|da|duoc|sua doi|huong dan|ket luan|chi dao|giao|den|cho|gui|tu|khi|ngay|so|nam \\d|va (?=" +
-    `(?:${TYPE_NAMES_FOLDED.join("|")}|cac|ubnd|uy ban|van phong|so|bo|ban|[a-z]+ [a-z]+ (?:so|ngay))\\b)` +
-    ")(?![a-z])|[;,.(“\"”:\\[]",
+  "\\s(?:" +
+    [
+      "về", "v/v", "ban hành", "quy định", "phê duyệt", "thực hiện", "triển khai", "tại", "trong", "đối với", "theo",
+      "với", "nhằm", "để", "đã", "được", "sửa đổi", "hướng dẫn", "kết luận", "chỉ đạo", "giao", "đến", "cho", "gửi",
+      "từ", "khi", "ngày", "số", "năm \\d", "đến", "quy chế", "công bố",
+    ].join("|") +
+    ")(?![\\p{L}])" +
+    // "và" before another document or another body: "của UBND tỉnh và Kế hoạch số ...".
+    `|\\svà\\s(?=(?:${TYPE_NAMES.join("|")}|các|ubnd|ủy ban|uỷ ban|văn phòng|sở|bộ|ban)(?![\\p{L}]))` +
+    "|[;,.(“\"”:\\[]",
+  "u",
 );
 const ORG_HEAD = /^(?:ubnd|uy ban|hdnd|hoi dong|so|bo|ban|van phong|tinh uy|thanh uy|huyen uy|chinh phu|thu tuong|chi uy|dang uy|cuc|tong cuc|vu|vien|to cong tac|bch|ban chap hanh|ban thuong vu|quoc hoi|uy ban thuong vu)(?![a-z])/;
 
@@ -39,7 +48,7 @@ interface Citation extends Reference {
 }
 
 export function extractReferences(model: TextModel, options: { ownNumber: string | null }): Reference[] {
-  const own = options.ownNumber ? compact(options.ownNumber).toUpperCase() : null;
+  const own = options.ownNumber ? numberKey(options.ownNumber) : null;
   const byNumber = new Map<string, Reference>();
   for (const block of model.blocks) {
     const citations = citationsIn(block);
@@ -59,7 +68,7 @@ export function extractReferences(model: TextModel, options: { ownNumber: string
     }
     for (const c of citations) {
       const key = c.number.toUpperCase();
-      if (own && (key === own || key.endsWith(own.replace(/^\//, "")) && own.startsWith("/"))) continue;
+      if (own && (numberKey(c.number) === own || (own.startsWith("|") && numberKey(c.number).endsWith(own)))) continue;
       const known = byNumber.get(key);
       if (!known) {
         byNumber.set(key, { kind: c.kind, number: c.number, date: c.date, issuer: c.issuer, ...(c.span ? { span: c.span } : {}) });
@@ -67,13 +76,17 @@ export function extractReferences(model: TextModel, options: { ownNumber: string
       }
       // A later mention may be the fuller one ("... 119-KH/TU ngày 18/12/2019 của Ban Thường vụ Tỉnh ủy").
       known.date ??= c.date;
-      if (!known.issuer || (c.issuer && isAllCaps(known.issuer) && !isAllCaps(c.issuer))) known.issuer = c.issuer ?? known.issuer;
+      // A fuller name of the same body wins ("Tỉnh ủy" → "Ban Thường vụ Tỉnh ủy"), and so does running text over capitals.
+      const fuller = c.issuer && known.issuer && c.issuer.length > known.issuer.length && fold(c.issuer).includes(fold(known.issuer));
+      if (!known.issuer || fuller || (c.issuer && isAllCaps(known.issuer) && !isAllCaps(c.issuer))) known.issuer = c.issuer ?? known.issuer;
     }
   }
   return [...byNumber.values()];
 }
 
 const compact = (s: string) => s.replace(/\s+/g, "");
+/** "01-NQ/TU" and "01/NQ/TU" are one number: the separator after the number does not matter. */
+const numberKey = (s: string) => compact(s).toUpperCase().replace(/^(\d*[A-Z]?)[-/|]/, "$1|");
 
 function citationsIn(block: Block): Citation[] {
   const text = block.text;
@@ -87,9 +100,11 @@ function citationsIn(block: Block): Citation[] {
     const end = start + m[0].length;
     const before = folded.slice(Math.max(0, start - 40), start);
     const kindMatch = KIND_BEFORE.exec(before);
-    const kind: DocumentType = (kindMatch ? typeFromName(kindMatch[1]!) : null) ?? typeFromSymbol(number) ?? "cong_van";
+    const named = kindMatch && kindMatch[1] !== "van ban" ? typeFromName(kindMatch[1]!) : null;
+    const kind: DocumentType = named ?? typeFromSymbol(number) ?? "cong_van";
     const date = dateAt(text, end, 6);
-    const afterDate = date ? date.end : end;
+    // A date too broken to read ("ngày 31/02/2021") is skipped so the issuer after it is still found.
+    const afterDate = date ? date.end : end + (/^\s*,?\s*(?:ngày\s*)?\d{1,2}\s?[-/.]\s?\d{1,2}\s?[-/.]\s?\d{2,4}/u.exec(text.slice(end))?.[0].length ?? 0);
     const ofIssuer = issuerAfter(text, folded, afterDate);
     let issuer = ofIssuer;
     let issuerFrom: Citation["issuerFrom"] = ofIssuer ? "of" : null;
@@ -123,8 +138,8 @@ function issuerAfter(text: string, folded: string, from: number): string | null 
   return issuerPhrase(text, folded, from + m[0].length);
 }
 
-function issuerPhrase(text: string, folded: string, from: number): string | null {
-  const rest = folded.slice(from, from + 160);
+function issuerPhrase(text: string, _folded: string, from: number): string | null {
+  const rest = text.slice(from, from + 160).toLowerCase();
   const stop = ISSUER_STOP.exec(rest);
   let raw = text.slice(from, from + (stop ? stop.index : rest.length)).trim();
   const words = raw.split(/\s+/);
@@ -139,16 +154,20 @@ function issuerPhrase(text: string, folded: string, from: number): string | null
  * "đã được Tỉnh ủy giao tại Nghị quyết số 08-NQ/TU", "Xét đề nghị của Giám đốc Sở X tại Tờ trình số 33/...".
  */
 function issuerBefore(text: string, folded: string, start: number): string | null {
-  const windowStart = Math.max(0, start - 140);
+  const windowStart = Math.max(0, start - 160);
   const window = folded.slice(windowStart, start);
-  const m = /(?:cua|duoc|do)\s+((?:(?!cua\s).){3,120}?)\s+(?:giao\s+|ban hanh\s+|neu\s+)?tai\s*$/.exec(window);
-  if (!m) return null;
-  const from = windowStart + m.index + m[0].indexOf(m[1]!);
-  let raw = text.slice(from, from + m[1]!.length).trim();
-  // "Giám đốc Sở X" proposes on behalf of Sở X: the document is the body's.
-  const title = /^(?:giam doc|chu tich|thu truong|bo truong|truong ban|chanh van phong)\s+/.exec(fold(raw));
-  if (title) raw = raw.slice(title[0].length);
-  return /^\p{Lu}/u.test(raw) && ORG_HEAD.test(fold(raw)) ? raw : null;
+  const tai = /\s+(?:giao\s+|ban hanh\s+|neu\s+)?tai\s*$/.exec(window);
+  if (!tai) return null;
+  // The earliest "của|được|do" whose phrase up to "tại" names a body: "của Tổ công tác ... của Thủ tướng Chính phủ tại".
+  for (const m of window.slice(0, tai.index).matchAll(/(?:^|\s)(?:cua|duoc|do)\s+/g)) {
+    const from = windowStart + m.index + m[0].length;
+    let raw = text.slice(from, windowStart + tai.index).trim();
+    // "Giám đốc Sở X" proposes on behalf of Sở X: the document is the body's.
+    const title = /^(?:giam doc|chu tich|thu truong|bo truong|truong ban|chanh van phong)\s+/.exec(fold(raw));
+    if (title) raw = raw.slice(title[0].length);
+    if (/^\p{Lu}/u.test(raw) && ORG_HEAD.test(fold(raw)) && raw.split(/\s+/).length <= 16) return raw;
+  }
+  return null;
 }
 
 /** "Kế hoạch số 100/KH-VP ngày 22/02/2022 về cải cách hành chính ... của Văn phòng UBND tỉnh;" */

@@ -36,7 +36,12 @@ export function readLabel(text: string): Label | null {
   for (const [style, value] of Object.entries(m.groups)) {
     if (value === undefined) continue;
     if (style === "dash" && /^[-–—‐−]\d/.test(text)) return null; // "-5%" is a number, not a bullet
-    const raw = style === "roman" ? `${value}.` : style === "arabic" ? `${value}.` : style === "multilevel" ? `${value}.` : value.replace(/\s+/g, " ").replace(/[.:]$/, "");
+    const raw =
+      style === "roman" || style === "arabic" || style === "multilevel"
+        ? `${value}.`
+        : style === "letter"
+          ? `${value})`
+          : value.replace(/\s+/g, " ").replace(/[.:]$/, "");
     return { style: style as LabelStyle, raw, length: m[0].length };
   }
   return null;
