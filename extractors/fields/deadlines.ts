@@ -12,8 +12,8 @@ import { findDates, periodEnd } from "./dates.ts";
  */
 
 // Completion words that may stand right before a date (on folded text).
-const BEFORE_DATE = /(?:truoc|cham nhat(?: la)?|han chot(?: la)?|thoi han(?: la)?|hoan thanh(?: truoc| vao| trong)?|xong(?: truoc)?|ket thuc(?: truoc)?|(?:den|toi)(?: het)?|nop(?: truoc)?)\s*(?:(?:vao|la)\s*)?(?:ngay\s*)?$/;
-const STRONG_BEFORE_DATE = /(?:truoc|cham nhat(?: la)?|han chot(?: la)?|thoi han(?: la)?|hoan thanh(?: truoc| vao)?|xong(?: truoc)?)\s*(?:(?:vao|la)\s*)?(?:ngay\s*)?$/;
+const BEFORE_DATE = /(?:truoc|cham nhat(?: la)?|han chot(?: la)?|thoi han(?: hoan thanh)?(?: la)?|hoan thanh(?: truoc| vao| trong)?|xong(?: truoc)?|ket thuc(?: truoc)?|(?:den|toi)(?: het)?|nop(?: truoc)?)\s*:?\s*(?:(?:vao|la)\s*)?(?:ngay\s*)?$/;
+const STRONG_BEFORE_DATE = /(?:truoc|cham nhat(?: la)?|han chot(?: la)?|thoi han(?: hoan thanh)?(?: la)?|hoan thanh(?: truoc| vao)?|xong(?: truoc)?)\s*:?\s*(?:(?:vao|la)\s*)?(?:ngay\s*)?$/;
 const RECURRING_AFTER = /^\s*(?:hang|hằng|moi)\s*(?:thang|nam|quy|tuan)/;
 const COMPLETION = "(?:hoan thanh|xong|ket thuc|truoc|cham nhat)";
 
@@ -22,7 +22,8 @@ const PERIOD_PATTERNS: { re: RegExp; end: (m: RegExpMatchArray) => string | null
   { re: /(?:(?:den|toi|truoc)\s+)?het\s+nam\s+(\d{4})|(?:den|toi|truoc)\s+cuoi\s+nam\s+(\d{4})/g, end: (m) => periodEnd("year", "", Number(m[1] ?? m[2])) },
   // "hoàn thành trong quý II/2020", "xong trước quý III năm 2024"
   {
-    re: new RegExp(`${COMPLETION}(?:\\s+(?:trong|truoc|vao|trong thoi gian))?\\s+quy\\s+(i{1,3}|iv|[1-4])\\s*(?:\\/|nam)\\s*(\\d{4})`, "g"),
+    // The completion word may govern a short object first: "hoàn thành số hóa hồ sơ trong quý II/2020".
+    re: new RegExp(`${COMPLETION}(?:\\s+[^\\s.;]+){0,8}?(?:\\s+(?:trong|truoc|vao|trong thoi gian))?\\s+quy\\s+(i{1,3}|iv|[1-4])\\s*(?:\\/|nam)\\s*(\\d{4})`, "g"),
     end: (m) => periodEnd("quarter", m[1]!, Number(m[2])),
   },
   // "hoàn thành trong tháng 6/2020", "hoàn thành trong tháng 6 năm 2020"

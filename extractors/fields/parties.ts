@@ -109,7 +109,7 @@ const PREDICATE = new RegExp(
       "trong", "trên cơ sở", "căn cứ", "tiến hành", "duy trì", "thực thi", "đánh giá", "quy định", "tích cực",
     ].join("|") +
     ")(?![\\p{L}])|\\s?[:(]|[.!?](?:\\s|$)|\\s[-–](?=\\S)",
-  "u",
+  "gu",
 );
 
 const MAX_WORDS = 30;
@@ -120,9 +120,10 @@ export function partyAt(text: string, from = 0): { phrase: string; end: number }
   const rest = text.slice(from, from + 400);
   if (!/^[\p{L}]/u.test(rest) || !HEAD.test(fold(rest.slice(0, 40)))) return null;
   // The head word always belongs to the name ("Ban quản lý", "Ban tổ chức"): look for the predicate after it.
-  const firstWord = /^\S+/u.exec(rest)![0].length;
-  const stop = PREDICATE.exec(rest.slice(firstWord));
-  let end = stop ? stop.index + firstWord : rest.length;
+  // Searching from lastIndex keeps the lookbehind able to see "Các" before "tổ chức".
+  PREDICATE.lastIndex = /^\S+/u.exec(rest)![0].length;
+  const stop = PREDICATE.exec(rest);
+  let end = stop ? stop.index : rest.length;
   let phrase = rest.slice(0, end);
   const words = phrase.split(/\s+/);
   if (words.length > MAX_WORDS) {
@@ -269,6 +270,7 @@ export function collaboratorsIn(text: string): string[] {
 
 function listEnd(text: string, from: number): number {
   const rest = text.slice(from);
+  PREDICATE.lastIndex = 0;
   const stop = PREDICATE.exec(rest);
   return from + (stop ? stop.index : rest.length);
 }

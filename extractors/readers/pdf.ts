@@ -1,11 +1,176 @@
 import { ReadError } from "../errors.ts";
-import type { TextModel } from "../model.ts";
+import type { Line, TextModel } from "../model.ts";
+import { normalizeLine } from "../text/normalize.ts";
+import { buildBlocks } from "../layout/blocks.ts";
+import { splitWideSpaces, type PdfItem } from "./pdf/geometry.ts";
+import { layoutPages, type PageInput } from "./pdf/layout.ts";
+import { repairText } from "./pdf/repair.ts";
+import { mergeWrappedBlocks } from "./pdf/paragraphs.ts";
+import { readPageAnnotations, signatureWarning, snapStamps } from "./pdf/annotations.ts";
+import { readRawSignatures } from "./pdf/signatures.ts";
+
+export type { SignatureInfo } from "./pdf/signatures.ts";
 
 export interface PdfReadOptions {
   fileName?: string;
 }
 
-/** Placeholder: the pdf.js reader is being written. */
-export async function readPdf(_bytes: Uint8Array, options: PdfReadOptions = {}): Promise<TextModel> {
-  throw new ReadError("unsupported_format", "PDF reading is not available yet", options.fileName);
+/** More pages than this is not a letter; refuse before reading any page. */
+export const MAX_PDF_PAGES = 300;
+/** Images above this many pixels are not decoded (they carry no text we read). */
+const MAX_IMAGE_PIXELS = 4096 * 4096;
+/** A page with fewer visible characters than this has no usable text layer: a scan. */
+const MIN_PAGE_CHARS = 20;
+
+type PdfJs = typeof import("pdfjs-dist/legacy/build/pdf.mjs");
+let pdfjsModule: Promise<PdfJs> | null = null;
+// Loaded on first use: pdf.js is large and most inputs of a text run never need it.
+const loadPdfJs = () => (pdfjsModule ??= import("pdfjs-dist/legacy/build/pdf.mjs"));
+
+/**
+ * A text PDF → the line/block model. Lines are rebuilt from pdf.js text items
+ * by baseline; the two-column header and closing are split into columns; the
+ * number and day that e-signing stamps into signature appearances are put back
+ * on their lines; paragraphs come from the geometry. Scanned pages are
+ * reported in warnings (see `scanPages`), not read.
+ */
+export async function readPdf(bytes: Uint8Array, options: PdfReadOptions = {}): Promise<TextModel> {
+  const { fileName } = options;
+  const pdfjs = await loadPdfJs();
+  let doc: Awaited<ReturnType<PdfJs["getDocument"]>["promise"]>;
+  try {
+    // pdf.js transfers (detaches) the buffer it is given and refuses a Node Buffer:
+    // hand it a plain Uint8Array copy (Buffer#slice would be a view, not a copy).
+    doc = await pdfjs.getDocument({
+      data: new Uint8Array(bytes),
+      isEvalSupported: false,
+      maxImageSize: MAX_IMAGE_PIXELS,
+      useSystemFonts: false,
+      disableFontFace: true,
+      verbosity: 0,
+    }).promise;
+  } catch (error) {
+    throw toReadError(error, fileName);
+  }
+  try {
+    if (doc.numPages > MAX_PDF_PAGES) {
+      throw new ReadError("too_many_pages", `has ${doc.numPages} pages; vanthu reads letters of at most ${MAX_PDF_PAGES} pages`, fileName);
+    }
+    const warnings: string[] = [];
+    if (!hasEofMarker(bytes)) warnings.push("the file does not end with %%EOF: it may be truncated");
+    const rawSignatures = readRawSignatures(bytes);
+    const pages: PageInput[] = [];
+    for (let n = 1; n <= doc.numPages; n++) {
+      const page = await doc.getPage(n);
+      const content = await page.getTextContent();
+      const items = textItems(content.items);
+      const chars = items.reduce((sum, i) => sum + i.text.replace(/\s+/g, "").length, 0);
+      const scan = chars < MIN_PAGE_CHARS;
+      if (scan) warnings.push(scanWarning(n));
+      const annotations = await readPageAnnotations(page, pdfjs, n, rawSignatures);
+      // A stamp on a scanned page has no line to land on; the OCR reader will see the page.
+      if (!scan) items.push(...snapStamps(annotations.stamps, items));
+      for (const sig of annotations.signatures) warnings.push(signatureWarning(sig));
+      const [left = 0, bottom = 0, right = 0, top = 0] = page.view;
+      pages.push({ frame: { page: n, view: [left, bottom, right, top] }, items: scan ? [] : items });
+      page.cleanup();
+    }
+    return buildModel(pages, doc.numPages, dedupe(warnings));
+  } catch (error) {
+    throw toReadError(error, fileName);
+  } finally {
+    await doc.destroy();
+  }
+}
+
+interface RawTextItem {
+  str?: string;
+  transform?: number[];
+  width?: number;
+}
+
+/** pdf.js items → positioned items; rotated text (margin stamps, watermarks) is left out. */
+function textItems(raw: unknown[]): PdfItem[] {
+  const items: PdfItem[] = [];
+  for (const r of raw as RawTextItem[]) {
+    if (!r.str || !r.str.trim() || !r.transform) continue;
+    const [a = 0, b = 0, , d = 0, x = 0, y = 0] = r.transform;
+    if (Math.abs(b) > 0.01 * Math.abs(a) || a <= 0) continue;
+    // d, not hypot(c, d): an oblique (fake italic) font has c ≠ 0 at the same size.
+    const size = Math.abs(d) || a;
+    items.push(...splitWideSpaces({ text: r.str, x, y, width: r.width ?? 0, size }));
+  }
+  return items;
+}
+
+function buildModel(pages: PageInput[], pageCount: number, warnings: string[]): TextModel {
+  const lines: Line[] = [];
+  const parts: string[] = [];
+  const blankLines = new Set<number>();
+  const wrapLines = new Set<number>();
+  let offset = 0;
+  let pendingBlank = false;
+  for (const ordered of layoutPages(pages)) {
+    const text = normalizeLine(repairText(ordered.text));
+    pendingBlank ||= ordered.blankBefore;
+    if (!text) {
+      // A rule ("______" under the Quốc hiệu) separates what is above it from what is below.
+      if (/^[\s_\-–—=.]{3,}$/u.test(ordered.text)) pendingBlank = true;
+      continue;
+    }
+    const line: Line = { text, page: ordered.page, index: lines.length, start: offset, end: offset + text.length };
+    if (ordered.column) line.column = ordered.column;
+    if (pendingBlank) blankLines.add(line.index);
+    else if (ordered.wraps) wrapLines.add(line.index);
+    pendingBlank = false;
+    lines.push(line);
+    parts.push(text);
+    offset += text.length + 1;
+  }
+  return {
+    text: parts.join("\n"),
+    lines,
+    blocks: mergeWrappedBlocks(buildBlocks(lines, blankLines), wrapLines),
+    source: { format: "pdf", reader: "pdfjs", ocr: false, pages: pageCount, warnings },
+  };
+}
+
+const SCAN_WARNING = /^page (\d+) has no text layer \(scan\)$/;
+
+function scanWarning(page: number): string {
+  return `page ${page} has no text layer (scan)`;
+}
+
+/** The pages of a model read from a PDF that have no text layer and need OCR (1-based). */
+export function scanPages(model: TextModel): number[] {
+  return model.source.warnings.flatMap((w) => {
+    const m = SCAN_WARNING.exec(w);
+    return m ? [Number(m[1])] : [];
+  });
+}
+
+/** Whether the PDF needs OCR: every page is a scan, or `partly` and some page is. */
+export function needsOcr(model: TextModel, partly = false): boolean {
+  const scans = scanPages(model).length;
+  return partly ? scans > 0 : scans > 0 && scans >= model.source.pages;
+}
+
+function hasEofMarker(bytes: Uint8Array): boolean {
+  const tail = Buffer.from(bytes.subarray(Math.max(0, bytes.length - 1024))).toString("latin1");
+  return tail.includes("%%EOF");
+}
+
+function dedupe(values: string[]): string[] {
+  return [...new Set(values)];
+}
+
+/** pdf.js failures → named read errors; a ReadError passes through. */
+function toReadError(error: unknown, fileName: string | undefined): ReadError {
+  if (error instanceof ReadError) return error;
+  const name = (error as { name?: string } | null)?.name ?? "";
+  const message = (error as { message?: string } | null)?.message ?? String(error);
+  if (name === "PasswordException") {
+    return new ReadError("encrypted_pdf", "the PDF is password-protected; remove the password and submit it again", fileName);
+  }
+  return new ReadError("corrupt_file", `the PDF is damaged or incomplete and cannot be read (${message})`, fileName);
 }

@@ -32,9 +32,7 @@ describe("readLabel", () => {
     expect(readLabel("a) Rà soát hồ sơ")?.length).toBe(3);
   });
 
-  // BUG: readLabel("a) ...").raw is "a" (the ")" is dropped), although Label.raw is documented as "a)";
-  // task refs built from it come out as "1.a" instead of "1.a)".
-  it.fails.each([
+  it.each([
     ["a) Rà soát hồ sơ", "a)"],
     ["đ) Rà soát hồ sơ", "đ)"],
   ])("keeps the parenthesis in the raw letter label %j → %s", (text, raw) => {

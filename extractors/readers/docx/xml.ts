@@ -65,8 +65,17 @@ export function childrenOf(node: XmlNode): XmlNode[] {
   return Array.isArray(value) ? (value as XmlNode[]) : [];
 }
 
+const XML_ENTITIES: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" };
+
+/** An attribute's value with its XML escapes decoded ("&#xF0B7;", "&amp;"); the tree itself keeps them raw. */
 export function attr(node: XmlNode | undefined, name: string): string | undefined {
-  return node?.[":@"]?.[name];
+  const raw = node?.[":@"]?.[name];
+  if (raw === undefined || !raw.includes("&")) return raw;
+  return raw.replace(/&(?:#x([0-9a-f]+)|#(\d+)|(lt|gt|amp|quot|apos));/gi, (all, hex: string, dec: string, named: string) => {
+    const code = hex ? Number.parseInt(hex, 16) : dec ? Number(dec) : -1;
+    if (code >= 0) return code <= 0x10ffff ? String.fromCodePoint(code) : all;
+    return XML_ENTITIES[named.toLowerCase()] ?? all;
+  });
 }
 
 export function child(node: XmlNode | undefined, name: string): XmlNode | undefined {

@@ -116,15 +116,20 @@ export function joinItems(items: PdfItem[]): string {
   let text = "";
   let end = -Infinity;
   let prevSize = 0;
+  let prevStamped = false;
   for (const item of items) {
-    if (text) {
+    if (text && !/\s$/u.test(text) && !/^\s/u.test(item.text)) {
       const gap = item.x - end;
       const em = Math.min(prevSize, item.size);
-      if (gap > SPACE_GAP * em && !/\s$/u.test(text) && !/^\s/u.test(item.text)) text += " ";
+      // A stamped value fills a blank: it stands apart from a word or label before or after it
+      // ("Số: 11", "ngày 08 tháng") but keeps to a symbol ("11/TB-UBND").
+      const stampSeam = (item.stamped || prevStamped) && /[\p{L}\p{N}:,]$/u.test(text) && /^[\p{L}\p{N}]/u.test(item.text);
+      if (stampSeam || (gap > SPACE_GAP * em && !(item.stamped || prevStamped))) text += " ";
     }
     text += item.text;
     end = Math.max(end, right(item));
     prevSize = item.size;
+    prevStamped = !!item.stamped;
   }
   return text;
 }
@@ -152,12 +157,6 @@ export function findGutter(items: PdfItem[], from: number, to: number, minWidth:
     }
   }
   return best;
-}
-
-export function median(values: number[]): number | null {
-  if (!values.length) return null;
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
 }
 
 /** The most frequent value after rounding to `step` (a page's left margin). */
