@@ -18,8 +18,8 @@ export function detectFormat(bytes: Uint8Array): Detection {
   const head = new TextDecoder("latin1").decode(bytes.subarray(0, 1024));
   if (head.includes("%PDF-")) return { format: "pdf", description: "a PDF document" };
   if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04])) {
-    const probe = new TextDecoder("latin1").decode(bytes.subarray(0, Math.min(bytes.length, 4096)));
-    return probe.includes("word/")
+    // Part names are stored uncompressed in the zip's headers, wherever the part sits.
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes("word/document.xml")
       ? { format: "docx", description: "a Word (DOCX) document" }
       : { format: "zip", description: "a ZIP archive" };
   }

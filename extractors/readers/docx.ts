@@ -52,7 +52,7 @@ async function read(bytes: Uint8Array, fileName: string | undefined): Promise<Te
   for (const [path, xml] of pkg.parts) clean.file(path, path === pkg.mainPath ? buildXml(documentTree) : xml);
   const buffer = await clean.generateAsync({ type: "nodebuffer", compression: "STORE" });
 
-  let tree: MammothElement | null = null;
+  const captured: { tree?: MammothElement } = {};
   const result = await mammoth.convertToHtml(
     { buffer },
     {
@@ -61,14 +61,14 @@ async function read(bytes: Uint8Array, fileName: string | undefined): Promise<Te
       // The document transform is where mammoth's tree (paragraphs, runs, tables) is taken;
       // an empty document goes on to the HTML writer, which has nothing left to do.
       transformDocument: (document: MammothElement) => {
-        tree = document;
+        captured.tree = document;
         return { ...document, children: [] };
       },
     },
   );
-  if (!tree) throw new ReadError("corrupt_file", "mammoth returned no document", fileName);
+  if (!captured.tree) throw new ReadError("corrupt_file", "mammoth returned no document", fileName);
 
-  const layout = layoutDocument(tree, marked.labels);
+  const layout = layoutDocument(captured.tree, marked.labels);
   if (!layout.lines.length) {
     const why = layout.images ? ` (it holds ${layout.images} image${layout.images > 1 ? "s" : ""}: a scan pasted into Word needs OCR)` : "";
     throw new ReadError("no_text", `the DOCX has no text${why}`, fileName);

@@ -106,12 +106,12 @@ export function layoutDocument(document: MammothElement, labels: (string | null)
     const rows = (table.children ?? []).map((row) => (row.children ?? []).filter((c) => c.type === "tableCell"));
     const sided = rows.map(cellSides);
     const twoColumns = sided.every((cells) => cells.length <= 2) && sided.some((cells) => cells.length === 2);
+    const letterPart = twoColumns && holdsLetterParts(table);
     // One row reads the same either way; with more, only a table that holds header or signature
     // lines is read by columns, so a small data table (STT | Nội dung) keeps its rows together.
-    const layout = twoColumns && (rows.length === 1 || (rows.length <= LAYOUT_TABLE_MAX_ROWS && holdsLetterParts(table)));
-    if (layout) {
+    if (twoColumns && (rows.length === 1 || (rows.length <= LAYOUT_TABLE_MAX_ROWS && letterPart))) {
       for (const side of ["left", "right"] as const) {
-        for (const cells of sided) for (const c of cells) if (c.side === side) emitCell(c.cell, outerColumn ?? side);
+        for (const cells of sided) for (const c of cells) if (c.side === side) emitCell(c.cell, outerColumn ?? (letterPart ? side : undefined));
       }
     } else {
       for (const cells of rows) for (const cell of cells) emitCell(cell, outerColumn);
