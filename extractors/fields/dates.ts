@@ -28,16 +28,19 @@ export function lastDayOfMonth(year: number, month: number): string {
 // "ngày 22 tháng 12 năm 2020"; the day (and even "ngày") may be blank.
 const WORDED = /(?:ngày\s*(\d{1,2})?\s*[,]?\s*)?tháng\s*(\d{1,2})\s*[,/]?\s*năm\s*(\d{4})/giu;
 // "24/5/2023", "21-02-2018", "08.12.2020".
+const HAS_NUMERIC = /\d[/.-]\s?\d/;
 const NUMERIC = /(?<![\p{N}/.-])(\d{1,2})\s?([/.-])\s?(\d{1,2})\2\s?(\d{4})(?![\p{N}])/gu;
 
 /** Every full or month-precision date in the text, in order. */
 export function findDates(text: string): FoundDate[] {
   const found: FoundDate[] = [];
-  for (const m of text.matchAll(WORDED)) {
+  // Cheap gates: most paragraphs have no worded date, many have no numeric one.
+  const worded = text.includes("tháng") || text.includes("THÁNG") || text.includes("Tháng");
+  for (const m of worded ? text.matchAll(WORDED) : []) {
     const iso = isoDate(Number(m[3]), Number(m[2]), m[1] ? Number(m[1]) : undefined);
     if (iso) found.push({ iso, index: m.index, end: m.index + m[0].length });
   }
-  for (const m of text.matchAll(NUMERIC)) {
+  for (const m of HAS_NUMERIC.test(text) ? text.matchAll(NUMERIC) : []) {
     const iso = isoDate(Number(m[4]), Number(m[3]), Number(m[1]));
     if (iso) found.push({ iso, index: m.index, end: m.index + m[0].length });
   }

@@ -38,7 +38,11 @@ const QUOC_HIEU_FOLDED = /cong\s+hoa\s+xa\s+hoi\s+chu\s+nghia\s+viet\s+nam|doc\s
 
 /** The text with Quốc hiệu, tiêu ngữ and rule lines blanked out (same length, so offsets hold). */
 function blankQuocHieu(text: string): string {
-  return fold(text).replace(QUOC_HIEU_FOLDED, (s) => "\u0000".repeat(s.length)).split("").map((c, i) => (c === "\u0000" ? " " : text[i]!)).join("");
+  let out = text;
+  for (const m of fold(text).matchAll(QUOC_HIEU_FOLDED)) {
+    out = out.slice(0, m.index) + " ".repeat(m[0].length) + out.slice(m.index + m[0].length);
+  }
+  return out;
 }
 
 export function extractHeader(model: TextModel, regions: Regions): HeaderFields {

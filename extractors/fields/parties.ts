@@ -117,7 +117,7 @@ const MAX_WORDS = 30;
 /** A party phrase starting exactly at `from` in `text`, or null when no party starts there. */
 export function partyAt(text: string, from = 0): { phrase: string; end: number } | null {
   // Party names are short: a bounded window keeps repeated calls linear in the text.
-  const rest = text.slice(from, from + 400);
+  const rest = text.slice(from, from + 240);
   if (!/^[\p{L}]/u.test(rest) || !HEAD.test(fold(rest.slice(0, 40)))) return null;
   // The head word always belongs to the name ("Ban quản lý", "Ban tổ chức"): look for the predicate after it.
   // Searching from lastIndex keeps the lookbehind able to see "Các" before "tổ chức".
@@ -251,6 +251,7 @@ const COLLABORATION = /(?:phoi hop(?:\s+chat che)?(?:\s+voi)?|cung voi)\s+/g;
 /** Parties named after "phối hợp (với)" in the item. */
 export function collaboratorsIn(text: string): string[] {
   const folded = fold(text);
+  if (!folded.includes("phoi hop") && !folded.includes("cung voi")) return [];
   const out: string[] = [];
   for (const m of folded.matchAll(COLLABORATION)) {
     let from = m.index + m[0].length;

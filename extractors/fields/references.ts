@@ -88,8 +88,11 @@ const compact = (s: string) => s.replace(/\s+/g, "");
 /** "01-NQ/TU" and "01/NQ/TU" are one number: the separator after the number does not matter. */
 const numberKey = (s: string) => compact(s).toUpperCase().replace(/^(\d*[A-Z]?)[-/|]/, "$1|");
 
+const MAY_CITE = /\d\s?[-/]\s?\p{L}/u;
+
 function citationsIn(block: Block): Citation[] {
   const text = block.text;
+  if (!MAY_CITE.test(text)) return [];
   const folded = fold(text);
   const out: Citation[] = [];
   for (const m of text.matchAll(CITATION)) {

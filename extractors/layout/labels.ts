@@ -30,7 +30,11 @@ const LABEL = new RegExp(
   "u",
 );
 
+// Every label starts with one of these; most lines start with a capital word and skip the regex.
+const LABEL_START = /^[\dIVX(a-zđĐ\-–—‐−+•·●▪◦*]/u;
+
 export function readLabel(text: string): Label | null {
+  if (!LABEL_START.test(text)) return null;
   const m = LABEL.exec(text);
   if (!m?.groups) return null;
   for (const [style, value] of Object.entries(m.groups)) {

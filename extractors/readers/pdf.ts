@@ -58,18 +58,19 @@ export async function readPdf(bytes: Uint8Array, options: PdfReadOptions = {}): 
     }
     const warnings: string[] = [];
     if (!hasEofMarker(bytes)) warnings.push("the file does not end with %%EOF: it may be truncated");
-    const rawSignatures = readRawSignatures(bytes);
+    let rawSignatures: ReturnType<typeof readRawSignatures> | null = null;
+    const signaturesInFile = () => (rawSignatures ??= readRawSignatures(bytes));
     const pages: PageInput[] = [];
     for (let n = 1; n <= doc.numPages; n++) {
       const page = await doc.getPage(n);
       const content = await page.getTextContent();
-      const items = textItems(content.items);
+      const { items, rotatedChars } = textItems(content.items);
       const chars = items.reduce((sum, i) => sum + i.text.replace(/\s+/g, "").length, 0);
-      const scan = chars < MIN_PAGE_CHARS;
+      const scan = chars + rotatedChars < MIN_PAGE_CHARS;
       if (scan) warnings.push(scanWarning(n));
-      const annotations = await readPageAnnotations(page, pdfjs, n, rawSignatures);
-      // A stamp on a scanned page has no line to land on; the OCR reader will see the page.
-      if (!scan) items.push(...snapStamps(annotations.stamps, items));
+      else if (rotatedChars > chars) warnings.push(`page ${n}: most of its text is rotated and was not read`);
+      const annotations = await readPageAnnotations(page, pdfjs, n, signaturesInFile, !scan);
+      items.push(...snapStamps(annotations.stamps, items));
       for (const sig of annotations.signatures) warnings.push(signatureWarning(sig));
       const [left = 0, bottom = 0, right = 0, top = 0] = page.view;
       pages.push({ frame: { page: n, view: [left, bottom, right, top] }, items: scan ? [] : items });
@@ -89,21 +90,26 @@ interface RawTextItem {
   width?: number;
 }
 
-/** pdf.js items → positioned items; rotated text (margin stamps, watermarks) is left out. */
-function textItems(raw: unknown[]): PdfItem[] {
+/** pdf.js items → positioned items; rotated text (margin stamps, watermarks) is left out but counted. */
+function textItems(raw: unknown[]): { items: PdfItem[]; rotatedChars: number } {
   const items: PdfItem[] = [];
+  let rotatedChars = 0;
   for (const r of raw as RawTextItem[]) {
     if (!r.str || !r.str.trim() || !r.transform) continue;
     const [a = 0, b = 0, , d = 0, x = 0, y = 0] = r.transform;
-    if (Math.abs(b) > 0.01 * Math.abs(a) || a <= 0) continue;
+    if (Math.abs(b) > 0.01 * Math.abs(a) || a <= 0) {
+      rotatedChars += r.str.replace(/\s+/g, "").length;
+      continue;
+    }
     // d, not hypot(c, d): an oblique (fake italic) font has c ≠ 0 at the same size.
     const size = Math.abs(d) || a;
     items.push(...splitWideSpaces({ text: r.str, x, y, width: r.width ?? 0, size }));
   }
-  return items;
+  return { items, rotatedChars };
 }
 
-function buildModel(pages: PageInput[], pageCount: number, warnings: string[]): TextModel {
+/** The model from positioned items (exported for tests of the layout on synthetic pages). */
+export function buildModel(pages: PageInput[], pageCount: number, warnings: string[]): TextModel {
   const lines: Line[] = [];
   const parts: string[] = [];
   const blankLines = new Set<number>();

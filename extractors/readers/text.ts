@@ -25,7 +25,7 @@ export function readPlainText(text: string, options: PlainTextOptions): TextMode
   };
   const blankLines = new Set<number>();
   let blankBefore = false;
-  for (const rawLine of text.split(/\r\n|\r|\n/)) {
+  for (const rawLine of text.normalize("NFC").split(/\r\n|\r|\n/)) {
     const pages = rawLine.split("\f");
     for (let p = 0; p < pages.length; p++) {
       if (p > 0) page++;

@@ -5,6 +5,8 @@
  */
 
 const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF\u00AD]/g;
+const HAS_INVISIBLE = /[\u200B-\u200D\u2060\uFEFF\u00AD]/;
+const NEEDS_SPACE_PASS = /\s\s|[^\S ]|^\s|\s$/;
 // `*` and `~~` are emphasis/strike-through in every converter's markdown; a lone
 // leading "* " is a bullet and is kept for the outline reader.
 const EMPHASIS = /\*+|~~/g;
@@ -16,11 +18,13 @@ const NEEDS_MARKUP_PASS = /[*~_<]/;
 
 export function normalizeLine(raw: string): string {
   // \s covers NBSP and the other odd spaces; the collapse below turns them into plain spaces.
-  let s = raw.normalize("NFC").replace(INVISIBLE, "");
+  // NFC is cheap on text that is already NFC (a quick check), so readers may normalise whole documents first.
+  let s = raw.normalize("NFC");
+  if (HAS_INVISIBLE.test(s)) s = s.replace(INVISIBLE, "");
   const bullet = /^\s*\*\s+/.exec(s);
   if (bullet) s = s.slice(bullet[0].length);
   if (NEEDS_MARKUP_PASS.test(s)) s = s.replace(EMPHASIS, "").replace(UNDERSCORE_MARKUP, "").replace(AUTOLINK, "$1");
-  s = s.replace(/\s+/g, " ").trim();
+  if (NEEDS_SPACE_PASS.test(s)) s = s.replace(/\s+/g, " ").trim();
   return bullet && s ? `* ${s}` : s;
 }
 
@@ -47,6 +51,7 @@ const FOLD_TABLE = (() => {
   return table;
 })();
 
+const FOLD_CHARS = Array.from({ length: 0x10000 }, (_, code) => String.fromCharCode(code));
 const recentFolds = new Map<string, string>();
 const UTF16 = new TextDecoder("utf-16le");
 
@@ -57,7 +62,13 @@ const UTF16 = new TextDecoder("utf-16le");
  */
 export function fold(s: string): string {
   const cacheable = s.length > 64;
-  const cached = cacheable ? recentFolds.get(s) : undefined;
+  if (!cacheable) {
+    // Short keys and prefixes: concatenation beats allocating a buffer and a decoder call.
+    let short = "";
+    for (let i = 0; i < s.length; i++) short += FOLD_CHARS[FOLD_TABLE[s.charCodeAt(i)]!];
+    return short;
+  }
+  const cached = recentFolds.get(s);
   if (cached !== undefined) return cached;
   const out = new Uint16Array(s.length);
   for (let i = 0; i < s.length; i++) out[i] = FOLD_TABLE[s.charCodeAt(i)]!;

@@ -27,13 +27,10 @@ export function firstLetter(s: string): string | undefined {
 
 /** True when the text has letters and none of them is lower case (a header line). */
 export function isAllCaps(s: string): boolean {
-  let letters = 0;
-  for (const c of s) {
-    if (isLower(c)) return false;
-    if (isUpper(c)) letters++;
-  }
-  return letters >= 2;
+  return !HAS_LOWER.test(s) && TWO_UPPER.test(s);
 }
+const HAS_LOWER = /\p{Ll}/u;
+const TWO_UPPER = /\p{Lu}[^]*\p{Lu}/u;
 
 export function capitalizeFirst(s: string): string {
   const i = s.search(/\p{L}/u);
@@ -89,8 +86,10 @@ export function nameCase(allCaps: string): string {
   return applyProperNames(out.join(" "));
 }
 
+const PROPER_PATTERNS = PROPER.map((p) => [new RegExp(`(?<![\\p{L}])${p}(?![\\p{L}])`, "giu"), p] as const);
+
 function applyProperNames(s: string): string {
-  for (const p of PROPER) s = s.replace(new RegExp(`(?<![\\p{L}])${p}(?![\\p{L}])`, "giu"), p);
+  for (const [re, p] of PROPER_PATTERNS) s = s.replace(re, p);
   return s;
 }
 

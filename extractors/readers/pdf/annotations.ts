@@ -31,20 +31,24 @@ export async function readPageAnnotations(
   page: PDFPageProxy,
   pdfjs: typeof import("pdfjs-dist/legacy/build/pdf.mjs"),
   pageNumber: number,
-  raw: ReturnType<typeof readRawSignatures>,
+  /** The file's signature dictionaries, read from its bytes on first need. */
+  raw: () => ReturnType<typeof readRawSignatures>,
+  /** False on a scanned page: its stamps have no line to land on, and evaluating it decodes the scan. */
+  withText = true,
 ): Promise<PageAnnotations> {
   const annotations = (await page.getAnnotations()) as AnnotationData[];
   if (!annotations.length) return { stamps: [], signatures: [] };
-  const texts = hasAppearanceText(annotations) ? await readAnnotationTexts(page, pdfjs, annotations) : [];
+  const texts = withText && hasAppearanceText(annotations) ? await readAnnotationTexts(page, pdfjs, annotations) : [];
   const textById = new Map(texts.map((t) => [t.id, t]));
 
+  // Only form widgets fill blanks of the letter; a FreeText or Stamp annotation is a reader's note.
   const stamps: PdfItem[] = [];
-  for (const t of texts) if (!isSignatureInfo(t)) stamps.push(...t.runs);
+  for (const t of texts) if (t.subtype === "Widget" && !isSignatureInfo(t)) stamps.push(...t.runs);
 
   const signatures: SignatureInfo[] = [];
   for (const a of annotations) {
     if (a.fieldType !== "Sig" || !a.rect) continue;
-    const match = matchSignature(raw, a.rect);
+    const match = matchSignature(raw(), a.rect);
     const shown = textById.get(a.id ?? "");
     const fromAppearance = shown && isSignatureInfo(shown) ? appearanceInfo(shown) : { signer: null, signedAt: null };
     signatures.push({

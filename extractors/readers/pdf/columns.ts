@@ -52,8 +52,12 @@ export function headerZone(frame: PageFrame, lines: PdfLine[], bodyCenter: numbe
   for (const line of upper.slice(coreEnd + 1)) {
     const prev = taken[taken.length - 1]!;
     if (prev.y - line.y > 2.2 * Math.max(prev.size, line.size) || KINH_GUI.test(fold(line.text))) break;
-    const leftOnly = line.x1 <= boundary + 0.5 * line.size;
-    const rightOnly = line.x0 >= boundary - 0.5 * line.size && Math.abs((line.x0 + line.x1) / 2 - bodyCenter) > 1.5 * line.size;
+    // A V/v line may run past the gutter of the rows above it; it still stands left of it on
+    // the whole, where a title or the body is centred on the page.
+    const center = (line.x0 + line.x1) / 2;
+    if (Math.abs(center - bodyCenter) <= 1.5 * line.size) break;
+    const leftOnly = center < boundary && line.x0 < boundary;
+    const rightOnly = line.x0 >= boundary - 0.5 * line.size;
     if (!leftOnly && !rightOnly) break;
     taken.push(line);
   }

@@ -16,8 +16,6 @@ type Matrix = [number, number, number, number, number, number];
 export interface AnnotationText {
   id: string;
   subtype: string;
-  fieldType: string | null;
-  fieldName: string | null;
   rect: number[];
   /** One run per baseline inside the appearance, in page space. */
   runs: PdfItem[];
@@ -43,7 +41,7 @@ interface TextState {
 
 const IDENTITY: Matrix = [1, 0, 0, 1, 0, 0];
 
-/** m1 applied after m2 (pdf.js/PDF convention: `cm` pre-multiplies the CTM). */
+/** The product m·n as a mapping: n is applied first, then m (`cm` maps into the current space). */
 function multiply(m: Matrix, n: Matrix): Matrix {
   return [
     m[0] * n[0] + m[2] * n[1],
@@ -70,8 +68,6 @@ function toMatrix(value: unknown): Matrix | null {
 interface AnnotationData {
   id?: string;
   subtype?: string;
-  fieldType?: string;
-  fieldName?: string;
   rect?: number[];
   hasAppearance?: boolean;
   hidden?: boolean;
@@ -122,8 +118,6 @@ export async function readAnnotationTexts(page: PDFPageProxy, pdfjs: typeof impo
           out.push({
             id: d.id ?? "",
             subtype: d.subtype ?? "",
-            fieldType: d.fieldType ?? null,
-            fieldName: d.fieldName ?? null,
             rect: d.rect ?? [],
             runs: toRuns(current.glyphs),
           });
