@@ -26,8 +26,10 @@ export interface OutlineNode {
 
 const METADATA = /^(?:co quan|don vi|bo phan)\s+(?:thuc hien|chu tri|phoi hop|tham muu|dau moi)|^(?:thoi gian|thoi han)\s*(?:thuc hien|hoan thanh)?\s*:|^(?:kinh phi|san pham|ket qua dau ra|nguon kinh phi)\s*(?:thuc hien)?\s*:|^trach nhiem thuc hien\s*:/;
 
+const METADATA_START = /^[CcĐđBbTtKkSsNn]/;
+
 export function isMetadataLine(text: string): boolean {
-  return METADATA.test(fold(text.slice(0, 48)));
+  return METADATA_START.test(text) && METADATA.test(fold(text.slice(0, 48)));
 }
 
 function styleKey(label: Label): string {

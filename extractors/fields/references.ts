@@ -68,7 +68,8 @@ export function extractReferences(model: TextModel, options: { ownNumber: string
     }
     for (const c of citations) {
       const key = c.number.toUpperCase();
-      if (own && (numberKey(c.number) === own || (own.startsWith("|") && numberKey(c.number).endsWith(own)))) continue;
+      const ownKey = own ? numberKey(c.number) : "";
+      if (own && (ownKey === own || (own.startsWith("|") && ownKey.endsWith(own)))) continue;
       const known = byNumber.get(key);
       if (!known) {
         byNumber.set(key, { kind: c.kind, number: c.number, date: c.date, issuer: c.issuer, ...(c.span ? { span: c.span } : {}) });

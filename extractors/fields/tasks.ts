@@ -25,6 +25,8 @@ const NARRATIVE = /^(?:\[\d+\]|can cu|thuc hien|xet|theo|qua |nam \d|trong (?:na
 // Paragraph openers that assign work.
 const ASSIGNING_OPENER = /^(?:giao|de nghi|yeu cau)\s/;
 
+const THREE_WORDS = /\S+\s+\S+\s+\S/;
+
 interface Context {
   recipients: string[];
 }
@@ -52,7 +54,7 @@ function itemTask(node: OutlineNode, nodes: OutlineNode[], context: Context): Ta
   if (inNonTaskSection(node)) return null;
   const folded = fold(node.text.slice(0, 48));
   if (node.label!.style === "article" && DISPOSITIVE.test(folded)) return null;
-  if (/^da\s/.test(folded) || node.text.split(/\s+/).length < 3) return null; // "Đã hoàn thành ...": a result
+  if (/^da\s/.test(folded) || !THREE_WORDS.test(node.text)) return null; // "Đã hoàn thành ...": a result
 
   const meta = groupMetadata(node);
   const own = ownText(node);

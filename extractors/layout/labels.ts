@@ -33,11 +33,15 @@ const LABEL = new RegExp(
 // Every label starts with one of these; most lines start with a capital word and skip the regex.
 const LABEL_START = /^[\dIVX(a-zđĐ\-–—‐−+•·●▪◦*]/u;
 
+const STYLES: LabelStyle[] = ["article", "roman", "multilevel", "arabic", "letter", "paren", "dash", "plus", "bullet", "star"];
+
 export function readLabel(text: string): Label | null {
   if (!LABEL_START.test(text)) return null;
   const m = LABEL.exec(text);
   if (!m?.groups) return null;
-  for (const [style, value] of Object.entries(m.groups)) {
+  const groups = m.groups;
+  for (const style of STYLES) {
+    const value = groups[style];
     if (value === undefined) continue;
     if (style === "dash" && /^[-–—‐−]\d/.test(text)) return null; // "-5%" is a number, not a bullet
     const raw =

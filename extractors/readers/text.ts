@@ -29,7 +29,7 @@ export function readPlainText(text: string, options: PlainTextOptions): TextMode
     const pages = rawLine.split("\f");
     for (let p = 0; p < pages.length; p++) {
       if (p > 0) page++;
-      const value = normalizeLine(pages[p]!);
+      const value = normalizeLine(pages[p]!, true);
       if (!value) {
         blankBefore = true;
         continue;

@@ -6,7 +6,7 @@
 
 const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF\u00AD]/g;
 const HAS_INVISIBLE = /[\u200B-\u200D\u2060\uFEFF\u00AD]/;
-const NEEDS_SPACE_PASS = /\s\s|[^\S ]|^\s|\s$/;
+const NEEDS_SPACE_PASS = /\s\s|[^\S ]/;
 // `*` and `~~` are emphasis/strike-through in every converter's markdown; a lone
 // leading "* " is a bullet and is kept for the outline reader.
 const EMPHASIS = /\*+|~~/g;
@@ -16,15 +16,15 @@ const AUTOLINK = /<((?:https?|ftp|mailto):[^>\s]+)>/g;
 
 const NEEDS_MARKUP_PASS = /[*~_<]/;
 
-export function normalizeLine(raw: string): string {
+export function normalizeLine(raw: string, isNfc = false): string {
   // \s covers NBSP and the other odd spaces; the collapse below turns them into plain spaces.
-  // NFC is cheap on text that is already NFC (a quick check), so readers may normalise whole documents first.
-  let s = raw.normalize("NFC");
+  // A reader that normalised the whole document to NFC first says so and skips the per-line pass.
+  let s = isNfc ? raw : raw.normalize("NFC");
   if (HAS_INVISIBLE.test(s)) s = s.replace(INVISIBLE, "");
   const bullet = /^\s*\*\s+/.exec(s);
   if (bullet) s = s.slice(bullet[0].length);
   if (NEEDS_MARKUP_PASS.test(s)) s = s.replace(EMPHASIS, "").replace(UNDERSCORE_MARKUP, "").replace(AUTOLINK, "$1");
-  if (NEEDS_SPACE_PASS.test(s)) s = s.replace(/\s+/g, " ").trim();
+  if (NEEDS_SPACE_PASS.test(s) || s.charCodeAt(0) === 32 || s.charCodeAt(s.length - 1) === 32) s = s.replace(/\s+/g, " ").trim();
   return bullet && s ? `* ${s}` : s;
 }
 

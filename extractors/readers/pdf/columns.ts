@@ -24,6 +24,7 @@ const KINH_GUI = /^kinh gui\b/u;
 /** The header is found among the first rows of page 1 only, so a date in the body never extends it. */
 const HEADER_ROWS = 12;
 const NOI_NHAN = /^noi nhan\b/u;
+const SIGNATURE_START = /^(?:TM|KT|TL|TUQ|Q)\.|^(?:PHÓ |CHỦ TỊCH|GIÁM ĐỐC|BỘ TRƯỞNG|THỨ TRƯỞNG|CHÁNH |TRƯỞNG |CHỦ NHIỆM)/u;
 
 /** The header of page 1 (top of the page down to the number/date rows and the V/v lines under them). */
 export function headerZone(frame: PageFrame, lines: PdfLine[], bodyCenter: number): ColumnZone | null {
@@ -76,8 +77,10 @@ export function closingZone(frame: PageFrame, lines: PdfLine[]): ColumnZone | nu
   const topY = nnItem.y + 0.8 * nnItem.size;
   const items = lines.flatMap((l) => l.items).filter((i) => i.y <= topY);
   const gutter = findGutter(items, left + width * 0.3, left + width * 0.8, nnItem.size * 0.8);
-  if (!gutter) return null;
-  const boundary = (gutter.left + gutter.right) / 2;
+  // A long Nơi nhận item may cross the middle: then the signature's capitals mark where its column starts.
+  const signatureStarts = items.filter((i) => i.x > left + width * 0.35 && SIGNATURE_START.test(i.text)).map((i) => i.x);
+  const boundary = gutter ? (gutter.left + gutter.right) / 2 : signatureStarts.length ? Math.min(...signatureStarts) - nnItem.size * 0.5 : null;
+  if (boundary === null) return null;
   // A right-only row just above (an authority line "TM. ỦY BAN NHÂN DÂN") joins the signature.
   for (const line of lines.slice(Math.max(0, at - 3), at)) {
     if (line.y > topY && line.y - nnItem.y <= 3 * line.size && line.x0 >= boundary - 0.5 * line.size) items.push(...line.items);
