@@ -46,6 +46,17 @@ export interface SourceInfo {
   pages: number;
   /** Things a reviewer should know about how the file was read. */
   warnings: string[];
+  /** Digital signatures found in the file (ký số), in page order: who signed and when. */
+  signatures?: SignatureInfo[];
+}
+
+export interface SignatureInfo {
+  signer: string | null;
+  /** ISO 8601 with offset. */
+  signedAt: string | null;
+  /** [x1, y1, x2, y2] in PDF points. */
+  rect: number[];
+  page: number;
 }
 
 export interface TextModel {

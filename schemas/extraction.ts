@@ -98,6 +98,17 @@ export const SourceInfoSchema = z.object({
   ocr: z.boolean(),
   pages: z.number().int().min(0),
   warnings: z.array(z.string()),
+  signatures: z
+    .array(
+      z.object({
+        signer: z.string().nullable(),
+        signedAt: z.string().nullable(),
+        rect: z.array(z.number()),
+        page: z.number().int().min(1),
+      }),
+    )
+    .optional()
+    .describe("Digital signatures (ký số): who signed and when"),
 });
 
 export const ExtractionSchema = z.object({

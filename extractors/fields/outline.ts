@@ -49,7 +49,9 @@ export function buildOutline(blocks: Block[]): OutlineNode[] {
   let last: OutlineNode | null = null;
   let pending: { label: Label; block: Block } | null = null;
   const labels = blocks.map((b) => readLabel(b.text));
-  const lastLabelled = findLastIndex(blocks, (b, i) => labels[i] !== null && !isMetadataLine(b.text.slice(labels[i]!.length)));
+  let lastLabelled = findLastIndex(blocks, (b, i) => labels[i] !== null && !isMetadataLine(b.text.slice(labels[i]!.length)));
+  // "7. Đối với các nội dung ...:" as the last item introduces the paragraph under it.
+  if (lastLabelled >= 0 && /:\s*$/u.test(blocks[lastLabelled]!.text) && lastLabelled + 1 < blocks.length) lastLabelled++;
 
   const newNode = (label: Label | null, text: string, block: Block, parent: OutlineNode | null): OutlineNode => {
     const node: OutlineNode = { label, ref: "", text, meta: [], blocks: [block], children: [], parent, order: all.length };
@@ -79,9 +81,13 @@ export function buildOutline(blocks: Block[]): OutlineNode[] {
       return;
     }
     if (!label) {
-      if (last && index <= lastLabelled && !isMetadataLine(text)) {
-        last.text += ` ${text}`;
-        last.blocks.push(block);
+      // A paragraph after a bulleted item that starts a new sentence closes the bullets and
+      // belongs to the item above them ("- ... - ... Trong quá trình thực hiện ...").
+      const owner = last && isBullet(last) && last.parent && /^\p{Lu}/u.test(text) ? last.parent : last;
+      if (owner && index <= lastLabelled && !isMetadataLine(text)) {
+        owner.text += ` ${text}`;
+        owner.blocks.push(block);
+        last = owner;
       } else if (last && isMetadataLine(text)) {
         last.meta.push(text);
         last.text += ` ${text}`;
@@ -132,6 +138,11 @@ function assignRefs(nodes: OutlineNode[], prefix: string): void {
 }
 
 const trimRef = (ref: string) => ref.replace(/\.$/, "");
+
+function isBullet(node: OutlineNode): boolean {
+  const style = node.label?.style;
+  return style === "dash" || style === "plus" || style === "bullet" || style === "star";
+}
 
 function findLastIndex<T>(items: T[], predicate: (item: T, index: number) => boolean): number {
   for (let i = items.length - 1; i >= 0; i--) if (predicate(items[i]!, i)) return i;

@@ -121,7 +121,7 @@ export function partyAt(text: string, from = 0): { phrase: string; end: number }
   if (!/^[\p{L}]/u.test(rest) || !HEAD.test(fold(rest.slice(0, 40)))) return null;
   // The head word always belongs to the name ("Ban quản lý", "Ban tổ chức"): look for the predicate after it.
   // Searching from lastIndex keeps the lookbehind able to see "Các" before "tổ chức".
-  PREDICATE.lastIndex = /^\S+/u.exec(rest)![0].length;
+  PREDICATE.lastIndex = /^\S+\s?/u.exec(rest)![0].length;
   const stop = PREDICATE.exec(rest);
   let end = stop ? stop.index : rest.length;
   let phrase = rest.slice(0, end);
@@ -300,6 +300,12 @@ export function leadInParties(text: string): string[] {
   }
   // "Lãnh đạo Sở chỉ đạo các Phòng ban chuyên môn thực hiện ..." is covered above; a sentence that starts with its party:
   return partyList(text, 0);
+}
+
+/** "..., nếu có vướng mắc đề nghị các đơn vị, địa phương báo cáo ...": the party an assigning verb addresses. */
+export function addressedParties(text: string): string[] {
+  const m = /(?<![\p{L}])(?:đề nghị|yêu cầu|giao)\s+(?:cho\s+)?(?=các\s|Các\s|\p{Lu})/u.exec(text);
+  return m ? partyList(text, m.index + m[0].length) : [];
 }
 
 /** The first party named anywhere in a sentence: "Nội dung ... đề xuất các Phòng chuyên môn gửi về ..." */

@@ -3,7 +3,7 @@ import type { Block, TextModel } from "../model.ts";
 import { blockSpan } from "../model.ts";
 import { fold } from "../text/normalize.ts";
 import { buildOutline, flatten, type OutlineNode } from "./outline.ts";
-import { assigneesAtStart, collaboratorsIn, dedupe, firstPartyIn, leadInParties, partyAt, splitParties } from "./parties.ts";
+import { addressedParties, assigneesAtStart, collaboratorsIn, dedupe, firstPartyIn, leadInParties, partyAt, splitParties } from "./parties.ts";
 import { deadlineIn } from "./deadlines.ts";
 import type { Regions } from "./regions.ts";
 
@@ -51,7 +51,9 @@ function tasksOf(blocks: Block[], context: Context): Task[] {
 
 function itemTask(node: OutlineNode, nodes: OutlineNode[], context: Context): Task | null {
   if (node.children.some((c) => c.label)) return null; // a heading
-  if (inNonTaskSection(node)) return null;
+  // A section ("I. Đánh giá chung", with paragraphs but no items) of a kind that describes is not a task either.
+  const section = node.label!.style === "roman" && NON_TASK_SECTION.test(fold(node.text.trim().slice(0, 40)));
+  if (section || inNonTaskSection(node)) return null;
   const folded = fold(node.text.slice(0, 48));
   if (node.label!.style === "article" && DISPOSITIVE.test(folded)) return null;
   if (/^da\s/.test(folded) || !THREE_WORDS.test(node.text)) return null; // "Đã hoàn thành ...": a result
@@ -68,6 +70,8 @@ function itemTask(node: OutlineNode, nodes: OutlineNode[], context: Context): Ta
     collaborators = collaboratorsIn(value);
   }
   if (!assignees.length) assignees = assigneesAtStart(own);
+  // "..., nếu có vướng mắc đề nghị các đơn vị, địa phương báo cáo ...": the party the item addresses.
+  if (!assignees.length) assignees = addressedParties(own);
   if (!assignees.length) {
     assignees = inheritedAssignees(node, nodes, context);
     confidence = assignees.length ? 0.75 : 0.4;

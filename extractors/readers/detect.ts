@@ -18,8 +18,10 @@ export function detectFormat(bytes: Uint8Array): Detection {
   const head = new TextDecoder("latin1").decode(bytes.subarray(0, 1024));
   if (head.includes("%PDF-")) return { format: "pdf", description: "a PDF document" };
   if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04])) {
-    // Part names are stored uncompressed in the zip's headers, wherever the part sits.
-    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes("word/document.xml")
+    // Part names are stored uncompressed in the zip's headers, wherever the part sits. A package
+    // with Word parts but no main document is still a (broken) DOCX, for the reader to name.
+    const zip = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return zip.includes("word/document.xml") || zip.includes("word/")
       ? { format: "docx", description: "a Word (DOCX) document" }
       : { format: "zip", description: "a ZIP archive" };
   }

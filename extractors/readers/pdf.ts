@@ -9,6 +9,7 @@ import { mergeWrappedBlocks } from "./pdf/paragraphs.ts";
 import { readPageAnnotations, signatureWarning, snapStamps } from "./pdf/annotations.ts";
 import { readRawSignatures } from "./pdf/signatures.ts";
 
+import type { SignatureInfo } from "./pdf/signatures.ts";
 export type { SignatureInfo } from "./pdf/signatures.ts";
 
 export interface PdfReadOptions {
@@ -61,6 +62,7 @@ export async function readPdf(bytes: Uint8Array, options: PdfReadOptions = {}): 
     let rawSignatures: ReturnType<typeof readRawSignatures> | null = null;
     const signaturesInFile = () => (rawSignatures ??= readRawSignatures(bytes));
     const pages: PageInput[] = [];
+    const signatures: SignatureInfo[] = [];
     for (let n = 1; n <= doc.numPages; n++) {
       const page = await doc.getPage(n);
       const content = await page.getTextContent();
@@ -71,12 +73,17 @@ export async function readPdf(bytes: Uint8Array, options: PdfReadOptions = {}): 
       else if (rotatedChars > chars) warnings.push(`page ${n}: most of its text is rotated and was not read`);
       const annotations = await readPageAnnotations(page, pdfjs, n, signaturesInFile, !scan);
       items.push(...snapStamps(annotations.stamps, items));
-      for (const sig of annotations.signatures) warnings.push(signatureWarning(sig));
+      for (const sig of annotations.signatures) {
+        warnings.push(signatureWarning(sig));
+        signatures.push(sig);
+      }
       const [left = 0, bottom = 0, right = 0, top = 0] = page.view;
       pages.push({ frame: { page: n, view: [left, bottom, right, top] }, items: scan ? [] : items });
       page.cleanup();
     }
-    return buildModel(pages, doc.numPages, dedupe(warnings));
+    const model = buildModel(pages, doc.numPages, dedupe(warnings));
+    if (signatures.length) model.source.signatures = signatures;
+    return model;
   } catch (error) {
     throw toReadError(error, fileName);
   } finally {
