@@ -20,8 +20,7 @@ interface Summary {
   deadline: number;
 }
 
-function scoreSet(set: string): Summary {
-  const inputs = join(shared, "fixtures", set);
+function scoreSet(set: string, inputs = join(shared, "fixtures", set)): Summary {
   const out = mkdtempSync(join(tmpdir(), `vanthu-score-${set}-`));
   const files = readdirSync(inputs).map((f) => join(inputs, f));
   execFileSync(process.execPath, [join(root, "bin/vanthu.mjs"), "extract", ...files, "--out", out], { cwd: root });
@@ -45,4 +44,25 @@ describe.skipIf(!existsSync(scorer))("shared fixtures scored against gold", () =
   it("text letters: tasks F1 ≥ 0.95", () => expect(letters.tasksF1).toBeGreaterThanOrEqual(0.95));
   it("text letters: assignee ≥ 0.92", () => expect(letters.assignee).toBeGreaterThanOrEqual(0.92));
   it("text letters: deadline ≥ 0.97", () => expect(letters.deadline).toBeGreaterThanOrEqual(0.97));
+
+  // Real text PDFs (two digitally signed, with the number and day stamped in signature fields).
+  it("text PDFs: header ≥ 0.92 and tasks F1 ≥ 0.88", () => {
+    const pdf = scoreSet("pdf");
+    expect(pdf.header).toBeGreaterThanOrEqual(0.92);
+    expect(pdf.tasksF1).toBeGreaterThanOrEqual(0.88);
+  }, 120_000);
+
+  // The seed letters as real Word documents (header table, automatic numbering) score as their text does.
+  it("DOCX versions score within 0.01 of the text versions", () => {
+    const docx = scoreSet("docx", join(root, "fixtures/docx"));
+    const textOut = mkdtempSync(join(tmpdir(), "vanthu-score-seed-"));
+    const seeds = readdirSync(join(root, "fixtures/docx")).map((f) => join(shared, "fixtures/letters", f.replace(/\.docx$/, ".txt")));
+    execFileSync(process.execPath, [join(root, "bin/vanthu.mjs"), "extract", ...seeds, "--out", textOut], { cwd: root });
+    const text = JSON.parse(
+      execFileSync(process.execPath, [scorer, "--gold", join(shared, "fixtures/gold"), "--pred", textOut, "--inputs", join(root, "fixtures/docx"), "--json"], { encoding: "utf8" }),
+    ).summary as Summary;
+    for (const key of ["header", "referencesF1", "tasksF1", "assignee", "deadline"] as const) {
+      expect(Math.abs(docx[key] - text[key]), key).toBeLessThanOrEqual(0.01);
+    }
+  }, 120_000);
 });
