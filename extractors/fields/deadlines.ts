@@ -14,6 +14,7 @@ import { findDates, periodEnd } from "./dates.ts";
 // Completion words that may stand right before a date (on folded text).
 const BEFORE_DATE = /(?:truoc|cham nhat(?: la)?|han chot(?: la)?|thoi han(?: hoan thanh)?(?: la)?|hoan thanh(?: truoc| vao| trong)?|xong(?: truoc)?|ket thuc(?: truoc)?|(?:den|toi)(?: het)?|nop(?: truoc)?)\s*:?\s*(?:(?:vao|la)\s*)?(?:ngay\s*)?$/;
 const STRONG_BEFORE_DATE = /(?:truoc|cham nhat(?: la)?|han chot(?: la)?|thoi han(?: hoan thanh)?(?: la)?|hoan thanh(?: truoc| vao)?|xong(?: truoc)?)\s*:?\s*(?:(?:vao|la)\s*)?(?:ngay\s*)?$/;
+const ANY_TRIGGER = /truoc|cham nhat|han|hoan thanh|xong|ket thuc|den|toi|nop/;
 const RECURRING_AFTER = /^\s*(?:hang|hằng|moi)\s*(?:thang|nam|quy|tuan)/;
 const COMPLETION = "(?:hoan thanh|xong|ket thuc|truoc|cham nhat)";
 
@@ -44,7 +45,8 @@ export function deadlineIn(text: string, options: DeadlineOptions = {}): string 
   const folded = fold(text);
   const candidates: string[] = [];
   const trigger = options.strict ? STRONG_BEFORE_DATE : BEFORE_DATE;
-  for (const d of findDates(text)) {
+  const mayHaveDate = ANY_TRIGGER.test(folded);
+  for (const d of mayHaveDate ? findDates(text) : []) {
     if (d.iso.length !== 10) continue;
     const before = folded.slice(Math.max(0, d.index - 30), d.index);
     if (!trigger.test(before)) continue;

@@ -27,6 +27,9 @@ const SIGNATURE = new RegExp(
 // A person's name: 2 to 5 capitalised syllables, not all capitals.
 const NAME = /^[\s:;,.]*(?:\((?:Đã ký|đã ký)\)\s*)?((?:\p{Lu}\p{Ll}+)(?:\s+\p{Lu}\p{Ll}+){1,4})(?![\p{L}])/u;
 
+// A cheap gate before the signature pattern: every signer's title has one of these.
+const MAY_SIGN = /GIÁM ĐỐC|CHỦ TỊCH|TRƯỞNG|CHÁNH|CHỦ NHIỆM|BÍ THƯ|PHÓ|ỦY VIÊN|THƯỜNG TRỰC/u;
+
 export function extractSigner(blocks: Block[], regions: Regions): SignerFound {
   const start = regions.closing >= 0 ? regions.closing : Math.max(0, blocks.length - 15);
   const end = regions.attachmentStart >= 0 ? regions.attachmentStart : blocks.length;
@@ -48,6 +51,7 @@ function scan(blocks: Block[], from: number, to: number): SignerFound | null {
       last++;
       text += " " + blocks[last]!.text;
     }
+    if (!MAY_SIGN.test(text)) continue;
     for (const m of text.matchAll(SIGNATURE)) {
       const run = m[1]!.trim().replace(/[,\s]+$/, "");
       if (!isCapitalRun(run)) continue;

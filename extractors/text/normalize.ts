@@ -6,7 +6,7 @@
 
 const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF\u00AD]/g;
 const HAS_INVISIBLE = /[\u200B-\u200D\u2060\uFEFF\u00AD]/;
-const NEEDS_SPACE_PASS = /\s\s|[^\S ]/;
+const ODD_WHITESPACE = /[\t\n\r\v\f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
 // `*` and `~~` are emphasis/strike-through in every converter's markdown; a lone
 // leading "* " is a bullet and is kept for the outline reader.
 const EMPHASIS = /\*+|~~/g;
@@ -24,7 +24,9 @@ export function normalizeLine(raw: string, isNfc = false): string {
   const bullet = /^\s*\*\s+/.exec(s);
   if (bullet) s = s.slice(bullet[0].length);
   if (NEEDS_MARKUP_PASS.test(s)) s = s.replace(EMPHASIS, "").replace(UNDERSCORE_MARKUP, "").replace(AUTOLINK, "$1");
-  if (NEEDS_SPACE_PASS.test(s) || s.charCodeAt(0) === 32 || s.charCodeAt(s.length - 1) === 32) s = s.replace(/\s+/g, " ").trim();
+  if (s.includes("  ") || s.charCodeAt(0) === 32 || s.charCodeAt(s.length - 1) === 32 || ODD_WHITESPACE.test(s)) {
+    s = s.replace(/\s+/g, " ").trim();
+  }
   return bullet && s ? `* ${s}` : s;
 }
 
