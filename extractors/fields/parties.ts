@@ -304,6 +304,7 @@ export function leadInParties(text: string): string[] {
 
 /** "..., nếu có vướng mắc đề nghị các đơn vị, địa phương báo cáo ...": the party an assigning verb addresses. */
 export function addressedParties(text: string): string[] {
+  if (!text.includes("đề nghị") && !text.includes("yêu cầu") && !text.includes("giao")) return [];
   const m = /(?<![\p{L}])(?:đề nghị|yêu cầu|giao)\s+(?:cho\s+)?(?=các\s|Các\s|\p{Lu})/u.exec(text);
   return m ? partyList(text, m.index + m[0].length) : [];
 }

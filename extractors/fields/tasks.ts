@@ -123,8 +123,18 @@ function ownText(node: OutlineNode): string {
   return text.replace(/\s[-–*+]\s*$/u, "").trim();
 }
 
+const describingSection = new WeakMap<OutlineNode, boolean>();
+
+/** Whether a heading above the node names a section that describes rather than assigns (memoised per heading). */
 function inNonTaskSection(node: OutlineNode): boolean {
-  for (let p = node.parent; p; p = p.parent) if (NON_TASK_SECTION.test(fold(p.text.trim().slice(0, 40)))) return true;
+  for (let p = node.parent; p; p = p.parent) {
+    let describes = describingSection.get(p);
+    if (describes === undefined) {
+      describes = NON_TASK_SECTION.test(fold(p.text.slice(0, 48).trim()));
+      describingSection.set(p, describes);
+    }
+    if (describes) return true;
+  }
   return false;
 }
 
