@@ -1,2 +1,4 @@
 export * from "./extraction.ts";
 export * from "./json-schema.ts";
+export * from "./document.ts";
+export * from "./config.ts";
