@@ -48,7 +48,7 @@ export interface Store {
    * Records a received file in one transaction: the document in state
    * "received", its "RECEIVED" event and the idempotency key. The same content
    * hash (or the same idempotency key) returns the existing document with
-   * created=false and writes nothing.
+   * created=false and writes nothing but a new idempotency key.
    */
   receiveDocument(doc: NewDocument): Promise<{ document: DocumentRecord; created: boolean }>;
   getDocument(id: string): Promise<DocumentRecord | null>;
@@ -62,7 +62,11 @@ export interface Store {
    * in `from` any more (another worker moved it): the caller then does nothing.
    */
   transition(id: string, from: DocumentState, to: DocumentState, event: TransitionEvent, patch?: DocumentPatch): Promise<DocumentRecord | null>;
-  /** An event that does not change the state (a note, a duplicate link, an error detail). */
+  /**
+   * An event that does not change the state (a note, a duplicate link, an error
+   * detail): from/to states are null and updated_at is left alone, so a note
+   * never makes a stuck document look active.
+   */
   appendEvent(id: string, event: TransitionEvent): Promise<void>;
   events(documentId: string): Promise<DocumentEvent[]>;
 

@@ -1,0 +1,75 @@
+import type { Generated, Insertable, Selectable } from "kysely";
+
+/**
+ * The tables as Kysely sees them, one type for SQLite and PostgreSQL. Only
+ * types both dialects store the same way are used: timestamps are ISO 8601
+ * strings in text columns (they sort and compare as text because
+ * `Date#toISOString` always has the same width), JSON is text we encode and
+ * parse ourselves, sizes are plain integers.
+ *
+ * Later migrations (reviewer corrections, tasks, deliveries/outbox) add their
+ * tables here next to the migration that creates them.
+ */
+export interface DocumentsTable {
+  id: string;
+  content_hash: string;
+  file_name: string;
+  media_type: string | null;
+  size: number;
+  source: string;
+  state: string;
+  created_at: string;
+  updated_at: string;
+  duplicate_of: string | null;
+  letter_key: string | null;
+  error_code: string | null;
+  error_message: string | null;
+  /** JSON object. */
+  metadata: string;
+  /** Folded (lower-case, no diacritics) file name and letter fields, for `q`. */
+  search_text: string;
+}
+
+export interface DocumentEventsTable {
+  /** Autoincrement (SQLite) / identity (PostgreSQL): the order events happened in. */
+  id: Generated<number>;
+  document_id: string;
+  at: string;
+  type: string;
+  from_state: string | null;
+  to_state: string | null;
+  /** JSON object. */
+  data: string;
+}
+
+export interface ExtractionsTable {
+  id: string;
+  document_id: string;
+  /**
+   * 1, 2, ... per document, unique with document_id: "latest" must not depend
+   * on two saves landing in different milliseconds.
+   */
+  seq: number;
+  extractor_version: string;
+  created_at: string;
+  /** JSON of the whole Extraction. */
+  data: string;
+}
+
+export interface IdempotencyKeysTable {
+  key: string;
+  document_id: string;
+  created_at: string;
+}
+
+export interface Database {
+  documents: DocumentsTable;
+  document_events: DocumentEventsTable;
+  extractions: ExtractionsTable;
+  idempotency_keys: IdempotencyKeysTable;
+}
+
+export type DocumentRow = Selectable<DocumentsTable>;
+export type NewDocumentRow = Insertable<DocumentsTable>;
+export type DocumentEventRow = Selectable<DocumentEventsTable>;
+export type ExtractionRow = Selectable<ExtractionsTable>;
