@@ -73,6 +73,50 @@ program
     process.exitCode = runSchema(name, io);
   });
 
+program
+  .command("run")
+  .description("run the pipeline: watched folder, HTTP API and extraction workers in one process")
+  .option("--until-idle", "stop once the inbox is empty and every letter is extracted (batch runs)")
+  .option("--no-http", "do not start the HTTP server")
+  .option("--no-watch", "do not watch the inbox folder")
+  .addHelpText(
+    "after",
+    `
+Without REDIS_URL jobs run in this process; without DATABASE_URL the store is an SQLite file
+in VANTHU_DATA_DIR (default ./.vanthu). Drop letters into VANTHU_INBOX (default <data dir>/inbox).`,
+  )
+  .action(async (options: { untilIdle?: boolean; http?: boolean; watch?: boolean }) => {
+    const { runPipeline } = await import("./cli/pipeline-commands.ts");
+    process.exitCode = await runPipeline(options, io);
+  });
+
+program
+  .command("worker")
+  .description("run extraction workers only, sharing the work of `vanthu run` through REDIS_URL and DATABASE_URL")
+  .action(async () => {
+    const { runWorker } = await import("./cli/pipeline-commands.ts");
+    process.exitCode = await runWorker(io);
+  });
+
+program
+  .command("status")
+  .description("documents by state and queue counts")
+  .option("--json", "print JSON")
+  .action(async (options: { json?: boolean }) => {
+    const { runStatus } = await import("./cli/pipeline-commands.ts");
+    process.exitCode = await runStatus(options, io);
+  });
+
+program
+  .command("requeue")
+  .description("send failed documents back to extraction")
+  .argument("[id]", "a document id")
+  .option("--failed", "every failed document")
+  .action(async (id: string | undefined, options: { failed?: boolean }) => {
+    const { runRequeue } = await import("./cli/pipeline-commands.ts");
+    process.exitCode = await runRequeue({ ...(id ? { id } : {}), ...(options.failed ? { failed: true } : {}) }, io);
+  });
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

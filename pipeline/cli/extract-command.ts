@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { extract } from "../../extractors/index.ts";
 import type { Extraction } from "../../schemas/extraction.ts";
+import { createExtractionPool, defaultPoolSize, type ExtractionPool } from "../isolation/index.ts";
 import {
   describeExtractFailure,
   describeReadFailure,
@@ -28,6 +28,12 @@ export interface ExtractCommandIO extends CommandIO {
   progress?: ProgressFactory;
   /** Print the stack of internal errors (VANTHU_DEBUG). */
   debug?: boolean;
+  /**
+   * Where files are extracted: a pool of isolated workers. Absent: the command
+   * makes one (up to one worker per core) and closes it at the end; a given
+   * pool is left open.
+   */
+  pool?: ExtractionPool;
 }
 
 /** The output file name for an input: its base name without directories or the last extension. */
@@ -43,7 +49,8 @@ const collisionKey = (stem: string): string => stem.normalize("NFC").toLowerCase
 
 type Outcome = { ok: true; extraction: Extraction } | { ok: false; failure: FileFailure };
 
-async function extractFile(file: string): Promise<Outcome> {
+/** Reads the file and extracts it in the pool's workers (never rejects). */
+async function extractFile(file: string, pool: ExtractionPool): Promise<Outcome> {
   let bytes: Uint8Array;
   try {
     bytes = await readFile(file);
@@ -51,7 +58,7 @@ async function extractFile(file: string): Promise<Outcome> {
     return { ok: false, failure: describeReadFailure(error) };
   }
   try {
-    return { ok: true, extraction: await extract(bytes, { fileName: path.basename(file) }) };
+    return { ok: true, extraction: await pool.extract(bytes, { fileName: path.basename(file) }) };
   } catch (error) {
     return { ok: false, failure: describeExtractFailure(error) };
   }
@@ -70,9 +77,11 @@ async function writeJsonAtomically(target: string, value: unknown): Promise<void
 }
 
 /**
- * `vanthu extract <files...>`: extracts each file in turn; a file that fails
- * is reported on stderr (one line) and the batch goes on. Returns the exit
- * code: 0 when every file was extracted, 1 when any failed, 2 on bad options.
+ * `vanthu extract <files...>`: extracts each file in an isolated worker (see
+ * pipeline/isolation/), several at once when there are cores for it, and
+ * reports them in the order given; a file that fails is reported on stderr
+ * (one line) and the batch goes on. Returns the exit code: 0 when every file
+ * was extracted, 1 when any failed, 2 on bad options.
  */
 export async function runExtract(files: string[], options: ExtractCommandOptions, io: ExtractCommandIO): Promise<number> {
   const format = options.format ?? "json";
@@ -112,8 +121,24 @@ export async function runExtract(files: string[], options: ExtractCommandOptions
   let extracted = 0;
   let failed = 0;
 
+  const pool = io.pool ?? createExtractionPool({ size: Math.min(defaultPoolSize(), files.length) });
+  // Files are extracted ahead of the one being reported, as many as the pool runs at once. A file
+  // whose output name an earlier input also has is left to its turn: it may turn out a duplicate.
+  const ahead = new Map<number, Promise<Outcome>>();
+  const keys = files.map((file) => collisionKey(outputStem(file)));
+  const mayRunAhead = (i: number) => outDir === undefined || keys.indexOf(keys[i]!) === i;
+  const outcomeOf = (i: number): Promise<Outcome> => {
+    const window = Math.min(files.length, i + pool.options.size);
+    for (let k = i + 1; k < window; k++) {
+      if (!ahead.has(k) && mayRunAhead(k)) ahead.set(k, extractFile(files[k]!, pool));
+    }
+    const outcome = ahead.get(i) ?? extractFile(files[i]!, pool);
+    ahead.delete(i);
+    return outcome;
+  };
+
   try {
-    for (const file of files) {
+    for (const [index, file] of files.entries()) {
       progress?.working(file);
       const stem = outputStem(file);
       try {
@@ -127,7 +152,7 @@ export async function runExtract(files: string[], options: ExtractCommandOptions
           });
           continue;
         }
-        const outcome = await extractFile(file);
+        const outcome = await outcomeOf(index);
         if (!outcome.ok) {
           failed++;
           report(file, outcome.failure);
@@ -157,6 +182,7 @@ export async function runExtract(files: string[], options: ExtractCommandOptions
     }
   } finally {
     progress?.stop();
+    if (!io.pool) await pool.close();
   }
 
   if (batch) io.stderr(`${extracted} extracted, ${failed} failed\n`);

@@ -1,0 +1,97 @@
+import { Queue, UnrecoverableError, Worker, type Job } from "bullmq";
+import { Redis } from "ioredis";
+import type { Logger } from "pino";
+import { EXTRACT_ATTEMPTS, PermanentJobError, extractJobId, type JobData, type JobQueues, type StageHandlers } from "./types.ts";
+
+/**
+ * BullMQ on Redis (ioredis). bull, which the design card names, is in
+ * maintenance mode and its README points to BullMQ from the same authors.
+ *
+ * A job whose worker dies is re-run after its lock expires; the lock is kept
+ * short (10 s, checked every 5 s) so a killed worker's letter is picked up
+ * quickly, and renewed by the living worker while it extracts (the extraction
+ * itself runs in a worker thread, so the event loop stays free to renew).
+ */
+const LOCK_MS = 10_000;
+const STALLED_CHECK_MS = 5_000;
+// Finished jobs are kept a day so a re-enqueue of the same content stays a no-op.
+const KEEP_COMPLETED = { age: 24 * 3600, count: 50_000 };
+const KEEP_FAILED = { age: 7 * 24 * 3600 };
+
+export function createBullmqQueues(redisUrl: string, logger: Logger, prefix = "vanthu"): JobQueues {
+  const connection = () => new Redis(redisUrl, { maxRetriesPerRequest: null, enableReadyCheck: true });
+  const producer = connection();
+  producer.on("error", (err) => logger.warn({ err: err.message }, "redis connection error (retrying)"));
+  const extractQueue = new Queue<JobData>("extract", { connection: producer, prefix });
+  const workers: Worker[] = [];
+
+  return {
+    kind: "bullmq",
+    async enqueueExtract(data, options = {}) {
+      const jobId = extractJobId(data.contentHash);
+      if (options.force) {
+        const existing = await extractQueue.getJob(jobId);
+        if (existing) {
+          const state = await existing.getState();
+          if (state !== "completed" && state !== "failed") return; // still waiting or running: that run will do
+          await existing.remove();
+        }
+      }
+      await extractQueue.add("extract", data, {
+        jobId,
+        attempts: EXTRACT_ATTEMPTS,
+        backoff: { type: "exponential", delay: 1000 },
+        removeOnComplete: KEEP_COMPLETED,
+        removeOnFail: KEEP_FAILED,
+      });
+    },
+    async startWorkers(handlers: StageHandlers, concurrency: number) {
+      const connectionForWorker = connection();
+      connectionForWorker.on("error", (err) => logger.warn({ err: err.message }, "redis connection error (retrying)"));
+      const worker = new Worker<JobData>(
+        "extract",
+        async (job: Job<JobData>) => {
+          try {
+            await handlers.extract(job.data);
+          } catch (error) {
+            // Malformed input never gets better: no retry loop.
+            if (error instanceof PermanentJobError) throw new UnrecoverableError(error.message);
+            throw error;
+          }
+        },
+        { connection: connectionForWorker, prefix, concurrency, lockDuration: LOCK_MS, stalledInterval: STALLED_CHECK_MS, maxStalledCount: 5 },
+      );
+      worker.on("failed", (job, error) => {
+        if (!job) return;
+        const exhausted = job.attemptsMade >= (job.opts.attempts ?? 1) && !(error instanceof UnrecoverableError) && error.name !== "UnrecoverableError";
+        logger.warn({ job: job.id, attempt: job.attemptsMade, err: error.message }, exhausted ? "extraction job gave up" : "extraction job failed");
+        if (exhausted) void handlers.extractExhausted?.(job.data, error).catch((err) => logger.error({ err }, "could not record the failure"));
+      });
+      worker.on("error", (err) => logger.warn({ err: err.message }, "worker error"));
+      workers.push(worker);
+    },
+    async idle() {
+      for (;;) {
+        const counts = await extractQueue.getJobCounts("waiting", "active", "delayed", "prioritized", "waiting-children");
+        if (Object.values(counts).every((n) => n === 0)) return;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    },
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+      await extractQueue.close();
+      producer.disconnect();
+    },
+    dashboardQueues: () => [extractQueue],
+    async ready() {
+      try {
+        return (await producer.ping()) === "PONG";
+      } catch {
+        return false;
+      }
+    },
+    async counts() {
+      return { extract: await extractQueue.getJobCounts("waiting", "active", "delayed", "completed", "failed") };
+    },
+  };
+}

@@ -1,0 +1,105 @@
+import type { Logger } from "pino";
+import type { Config } from "../schemas/config.ts";
+import type { DocumentRecord } from "../schemas/document.ts";
+import { createLogger } from "./logger.ts";
+import { FileArea } from "./files.ts";
+import { createIngest } from "./ingest.ts";
+import { createReconciler } from "./reconciler.ts";
+import { createInProcessQueues } from "./queue/in-process.ts";
+import { createBullmqQueues } from "./queue/bullmq.ts";
+import type { JobQueues } from "./queue/types.ts";
+import { runExtractJob } from "./jobs/extract.ts";
+import { createExtractor, type Extractor } from "./extractor.ts";
+import { createStore } from "./store/kysely-store.ts";
+import type { Store } from "./store/types.ts";
+import type { Services } from "./services.ts";
+
+/**
+ * Assembles the pipeline from its configuration: store (SQLite or
+ * PostgreSQL), queues (in-process or BullMQ), the extraction workers and the
+ * reconciler. `vanthu run` starts everything in one process; `vanthu worker`
+ * only the workers (more machines on the same Redis and PostgreSQL).
+ */
+export interface Runtime {
+  services: Services;
+  store: Store;
+  queues: JobQueues;
+  files: FileArea;
+  logger: Logger;
+  /** Starts the extraction workers and the reconciler. */
+  startWorkers(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function createRuntime(config: Config, options: { logger?: Logger } = {}): Promise<Runtime> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const store = await createStore({ dataDir: config.dataDir, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) });
+  await store.migrate();
+  const files = new FileArea(config.dataDir);
+  const queues = config.redisUrl ? createBullmqQueues(config.redisUrl, logger) : createInProcessQueues(logger);
+  const ingest = createIngest({ store, files, queues, logger, maxFileBytes: config.workers.maxFileBytes });
+  const reconciler = createReconciler({ store, queues, logger, graceMs: Math.min(30_000, config.reconcileIntervalMs) });
+  const readOriginal = (document: DocumentRecord) => files.readOriginal(document.contentHash);
+  let extractor: Extractor | null = null;
+
+  const quarantine = async (document: DocumentRecord, error: { code: string; message: string }) => {
+    const archived = (await store.events(document.id)).filter((e) => e.type === "ARCHIVED").at(-1)?.data.path;
+    const path = await files.quarantine({
+      from: typeof archived === "string" ? archived : null,
+      contentHash: document.contentHash,
+      fileName: document.fileName,
+      error,
+      documentId: document.id,
+    });
+    await store.appendEvent(document.id, { type: "QUARANTINED", data: { path } });
+  };
+
+  const services: Services = {
+    config,
+    logger,
+    store,
+    ingest,
+    readOriginal,
+    queues: { dashboardQueues: () => queues.dashboardQueues(), ready: () => queues.ready(), counts: () => queues.counts() },
+  };
+
+  return {
+    services,
+    store,
+    queues,
+    files,
+    logger,
+    async startWorkers() {
+      extractor = createExtractor(config, logger);
+      const deps = {
+        store,
+        logger,
+        readOriginal,
+        extract: (bytes: Uint8Array, fileName: string) => extractor!.extract(bytes, fileName),
+        quarantine,
+        ...(config.autoApproveMinConfidence !== undefined ? { autoApproveMinConfidence: config.autoApproveMinConfidence } : {}),
+      };
+      await queues.startWorkers(
+        {
+          extract: (data) => runExtractJob(data, deps),
+          async extractExhausted(data, error) {
+            const document = await store.getDocument(data.documentId);
+            if (!document || (document.state !== "extracting" && document.state !== "received")) return;
+            const failure = { code: "internal_error", message: `extraction kept failing: ${error.message}` };
+            await quarantine(document, failure);
+            await store.transition(document.id, document.state, "failed", { type: "EXTRACTION_FAILED", data: failure }, { errorCode: failure.code, errorMessage: failure.message });
+          },
+        },
+        config.workers.concurrency,
+      );
+      await reconciler.reconcileOnce();
+      reconciler.start(config.reconcileIntervalMs);
+    },
+    async stop() {
+      reconciler.stop();
+      await queues.close();
+      await extractor?.close();
+      await store.close();
+    },
+  };
+}
