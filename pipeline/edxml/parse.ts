@@ -73,14 +73,14 @@ const WRAPPER = "edXML";
  * cheap to ask of every upload.
  */
 export function isEdxml(bytes: Uint8Array): boolean {
-  let head: string;
-  try {
-    head = decodeXml(bytes.subarray(0, 4096));
-  } catch {
-    return false;
-  }
-  // Skip the declaration, processing instructions, comments and whitespace before the root.
-  const rest = head.replace(/^\s*(?:<\?[\s\S]*?\?>\s*|<!--[\s\S]*?-->\s*)*/, "");
+  // Tag names are ASCII: latin1 reads them from any ASCII-compatible encoding, and never fails on a
+  // multi-byte character cut at the end of the head.
+  const slice = bytes.subarray(0, 4096);
+  const utf16 = slice[0] === 0xff && slice[1] === 0xfe ? "utf-16le" : slice[0] === 0xfe && slice[1] === 0xff ? "utf-16be" : null;
+  const head = utf16 ? new TextDecoder(utf16).decode(slice.subarray(2)) : Buffer.from(slice).toString("latin1").replace(/^\u00ef\u00bb\u00bf/, "");
+  // Skip the declaration, processing instructions, comments, a DOCTYPE (the parser then refuses it
+  // with a clear message) and whitespace before the root.
+  const rest = head.replace(/^\s*(?:<\?[\s\S]*?\?>\s*|<!--[\s\S]*?-->\s*|<!DOCTYPE[^[>]*(?:\[[\s\S]*?\])?\s*>\s*)*/i, "");
   const match = /^<(?:[\w.-]+:)?([\w.-]+)[\s>/]/.exec(rest);
   return match?.[1] === ENVELOPE || match?.[1] === WRAPPER;
 }

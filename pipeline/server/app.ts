@@ -53,7 +53,9 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
   });
 
   const document = openApiDocument(packageVersion());
-  app.get(`${API_PREFIX}/openapi.json`, async () => document);
+  // Serialised once: the document is static, and fastify would otherwise stringify it on every request.
+  const documentJson = JSON.stringify(document);
+  app.get(`${API_PREFIX}/openapi.json`, async (_request, reply) => reply.type("application/json; charset=utf-8").send(documentJson));
 
   await app.register(opsRoutes, { services, metrics });
   await app.register(uploadRoutes, { services });

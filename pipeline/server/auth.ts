@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { HttpError } from "./errors.ts";
+import { sendProblem } from "./errors.ts";
 
 /**
  * API-key authentication. Keys come from config.http.apiKeys (the
@@ -45,32 +45,30 @@ export function basicPassword(request: FastifyRequest): string | null {
   return decoded.slice(colon + 1);
 }
 
-function noKeyConfigured(): HttpError {
-  return new HttpError(503, "no_api_key", "no API key configured: set VANTHU_API_KEYS (the API refuses every request without one)");
+// The hooks answer the refusal themselves rather than throw: a route of a plugin with its own error
+// handler (bull-board has one) would otherwise answer in its format and drop WWW-Authenticate.
+function noKeyConfigured(reply: FastifyReply): FastifyReply {
+  return sendProblem(reply, 503, "no_api_key", "no API key configured: set VANTHU_API_KEYS (the API refuses every request without one)");
 }
 
 /** onRequest hook for the API: Bearer or X-API-Key. */
 export function requireApiKey(keys: readonly string[]) {
-  return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
-    if (keys.length === 0) throw noKeyConfigured();
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
+    if (keys.length === 0) return noKeyConfigured(reply);
     const key = presentedKey(request);
-    if (key === null || !keyMatches(key, keys)) {
-      throw new HttpError(401, "unauthorized", key === null ? "an API key is required (Authorization: Bearer <key> or X-API-Key)" : "the API key is not valid", {}, {
-        "www-authenticate": 'Bearer realm="vanthu"',
-      });
-    }
+    if (key !== null && keyMatches(key, keys)) return undefined;
+    reply.header("www-authenticate", 'Bearer realm="vanthu"');
+    return sendProblem(reply, 401, "unauthorized", key === null ? "an API key is required (Authorization: Bearer <key> or X-API-Key)" : "the API key is not valid");
   };
 }
 
 /** onRequest hook for the dashboard: Basic admin:<key> (browsers), or the API-key headers (scripts). */
 export function requireDashboardAuth(keys: readonly string[]) {
-  return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
-    if (keys.length === 0) throw noKeyConfigured();
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
+    if (keys.length === 0) return noKeyConfigured(reply);
     const key = basicPassword(request) ?? presentedKey(request);
-    if (key === null || !keyMatches(key, keys)) {
-      throw new HttpError(401, "unauthorized", "sign in as admin with an API key as the password", {}, {
-        "www-authenticate": 'Basic realm="vanthu queues", charset="UTF-8"',
-      });
-    }
+    if (key !== null && keyMatches(key, keys)) return undefined;
+    reply.header("www-authenticate", 'Basic realm="vanthu queues", charset="UTF-8"');
+    return sendProblem(reply, 401, "unauthorized", "sign in as admin with an API key as the password");
   };
 }

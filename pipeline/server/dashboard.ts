@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Queue } from "bullmq";
 import type { Services } from "../services.ts";
 import { requireDashboardAuth } from "./auth.ts";
-import { HttpError } from "./errors.ts";
+import { sendProblem } from "./errors.ts";
 
 /**
  * The BullMQ dashboard (bull-board) at /admin/queues, behind HTTP Basic
@@ -57,8 +57,8 @@ export async function dashboardRoutes(app: FastifyInstance, opts: { services: Se
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-async function refuseCrossSite(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
-  if (SAFE_METHODS.has(request.method)) return;
+async function refuseCrossSite(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
+  if (SAFE_METHODS.has(request.method)) return undefined;
   const site = request.headers["sec-fetch-site"];
   const origin = request.headers.origin;
   let crossOrigin = false;
@@ -70,6 +70,7 @@ async function refuseCrossSite(request: FastifyRequest, _reply: FastifyReply): P
     }
   }
   if ((typeof site === "string" && site !== "same-origin" && site !== "none") || crossOrigin) {
-    throw new HttpError(403, "cross_site", "dashboard actions are accepted only from the dashboard's own pages");
+    return sendProblem(reply, 403, "cross_site", "dashboard actions are accepted only from the dashboard's own pages");
   }
+  return undefined;
 }

@@ -10,6 +10,7 @@ import {
   IdParamsSchema,
   ProblemSchema,
   ReadySchema,
+  UPLOAD_MEDIA_TYPES,
   UploadAcceptedSchema,
 } from "./schemas.ts";
 
@@ -18,15 +19,6 @@ import {
  * schemas the handlers use. Built once per server; a test checks that every
  * route the server registers is described here.
  */
-
-export const UPLOAD_MEDIA_TYPES = [
-  "application/pdf",
-  "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-  "text/plain",
-  "image/*",
-  "application/octet-stream",
-  "application/xml",
-] as const;
 
 const binary = z.string().meta({ format: "binary" });
 const json = (schema: z.ZodType) => ({ "application/json": { schema } });

@@ -35,7 +35,6 @@ function processMetrics(): Registry {
 
 export function createMetrics(services: Services): HttpMetrics {
   const own = new Registry();
-  const registry = Registry.merge([processMetrics(), own]);
 
   new Gauge({
     name: "vanthu_documents",
@@ -85,6 +84,8 @@ export function createMetrics(services: Services): HttpMetrics {
     registers: [own],
   });
 
+  // merge() copies the metrics registered so far: it comes after ours are created.
+  const registry = Registry.merge([processMetrics(), own]);
   return {
     registry,
     observe(request, reply) {

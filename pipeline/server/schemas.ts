@@ -16,6 +16,17 @@ import {
 export const API_PREFIX = "/api/v1";
 export const documentUrl = (id: string) => `${API_PREFIX}/documents/${encodeURIComponent(id)}`;
 
+/** The Content-Types a raw upload may have (multipart/form-data aside); XML only for edXML packages. */
+export const UPLOAD_MEDIA_TYPES = [
+  "application/pdf",
+  "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  "text/plain",
+  "image/*",
+  "application/octet-stream",
+  "application/xml",
+  "text/xml",
+] as const;
+
 export const ProblemSchema = z
   .object({
     error: z.string().describe("A stable code: unauthorized, payload_too_large, invalid_query, not_found, ..."),

@@ -5,7 +5,7 @@ import { isEdxml, mainAttachment, parseEdxml } from "../edxml/index.ts";
 import { requireApiKey } from "./auth.ts";
 import { HttpError } from "./errors.ts";
 import { fileNameFromContentDisposition, fileNameFromHeader } from "./filename.ts";
-import { API_PREFIX, documentUrl } from "./schemas.ts";
+import { API_PREFIX, UPLOAD_MEDIA_TYPES, documentUrl } from "./schemas.ts";
 
 /**
  * POST /api/v1/documents: a letter in, 202 out. Registered as its own
@@ -16,15 +16,8 @@ import { API_PREFIX, documentUrl } from "./schemas.ts";
  * client cannot make the server buffer an upload.
  */
 
-const RAW_TYPES: Array<string | RegExp> = [
-  "application/pdf",
-  "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-  "text/plain",
-  /^image\/[\w.+-]+$/i,
-  "application/octet-stream",
-  "application/xml",
-  "text/xml",
-];
+// The same list the OpenAPI document publishes; "image/*" becomes a pattern for fastify.
+const RAW_TYPES: Array<string | RegExp> = UPLOAD_MEDIA_TYPES.map((type) => (type === "image/*" ? /^image\/[\w.+-]+$/i : type));
 const XML_TYPES = new Set(["application/xml", "text/xml"]);
 // Metadata keys the server itself writes: a form field must not be able to pose as an authoritative edXML header.
 const RESERVED_FIELD = /^edxml/i;
@@ -45,6 +38,8 @@ export async function uploadRoutes(app: FastifyInstance, opts: { services: Servi
   for (const type of RAW_TYPES) app.addContentTypeParser(type, { parseAs: "buffer", bodyLimit: limit }, (_request, body, done) => done(null, body));
   await app.register(multipart, {
     throwFileSizeLimit: true,
+    // busboy would cut "dir/name.pdf" to "name.pdf": the name is metadata and arrives as sent.
+    preservePath: true,
     limits: { fileSize: limit, files: 1, fields: 50, fieldSize: 64 * 1024, parts: 60, headerPairs: 50 },
     // A part is the file when it has a file name or a non-text type (curl -F "file=@x;type=application/pdf" has both).
     isPartAFile: (_field, contentType, fileName) => fileName !== undefined || (contentType !== undefined && !contentType.startsWith("text/plain")),
@@ -78,7 +73,7 @@ function readRaw(request: FastifyRequest): Upload {
   // Fastify skips the parser for a body-less request: that is an empty upload, not a wrong type.
   if (body === undefined || body === null) throw new HttpError(400, "empty_file", "the request has no body");
   if (!Buffer.isBuffer(body)) {
-    throw new HttpError(415, "unsupported_media_type", `send the file as the body (Content-Type one of ${RAW_TYPES.filter((t) => typeof t === "string").join(", ")}, image/*) or as multipart/form-data`);
+    throw new HttpError(415, "unsupported_media_type", `send the file as the body (Content-Type one of ${UPLOAD_MEDIA_TYPES.join(", ")}) or as multipart/form-data`);
   }
   const disposition = request.headers["content-disposition"];
   const xFileName = request.headers["x-file-name"];
