@@ -1,6 +1,9 @@
 import type { Logger } from "pino";
 import type { Config } from "../schemas/config.ts";
 import type { DocumentRecord } from "../schemas/document.ts";
+import type { Extraction } from "../schemas/extraction.ts";
+import { compareWithExtraction } from "./edxml/compare.ts";
+import type { EdxmlFields } from "./edxml/parse.ts";
 import { createLogger } from "./logger.ts";
 import { FileArea } from "./files.ts";
 import { createIngest } from "./ingest.ts";
@@ -29,6 +32,17 @@ export interface Runtime {
   /** Starts the extraction workers and the reconciler. */
   startWorkers(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/**
+ * An edXML package's header is authoritative: where the extracted text says
+ * otherwise, the reviewer is shown both.
+ */
+function edxmlReview(document: DocumentRecord, extraction: Extraction): Record<string, unknown> | null {
+  const header = document.metadata.edxml as EdxmlFields | undefined;
+  if (!header) return null;
+  const disagreements = compareWithExtraction(header, extraction.document);
+  return disagreements.length ? { edxmlDisagreements: disagreements } : null;
 }
 
 export async function createRuntime(config: Config, options: { logger?: Logger } = {}): Promise<Runtime> {
@@ -77,6 +91,7 @@ export async function createRuntime(config: Config, options: { logger?: Logger }
         readOriginal,
         extract: (bytes: Uint8Array, fileName: string) => extractor!.extract(bytes, fileName),
         quarantine,
+        review: edxmlReview,
         ...(config.autoApproveMinConfidence !== undefined ? { autoApproveMinConfidence: config.autoApproveMinConfidence } : {}),
       };
       await queues.startWorkers(

@@ -62,8 +62,9 @@ export async function runPipeline(options: RunOptions, io: CommandIO): Promise<n
   if (options.untilIdle) {
     await waitUntilIdle(runtime, config);
     for (const stop of stops.reverse()) await stop();
+    const line = await summary(runtime.services.store);
     await runtime.stop();
-    io.stderr(`${await summary(runtime.services.store)}\n`);
+    io.stderr(`${line}\n`);
     return EXIT_OK;
   }
   await new Promise<void>((resolve) => {

@@ -252,6 +252,12 @@ export function createExtractionPool(options: ExtractionPoolOptions = {}): Extra
       }
       break;
     }
+    // An idle worker does not keep the process alive (a caller that forgets close() still exits);
+    // a starting or busy one does, or a pending job could be dropped by the process exiting.
+    for (const slot of slots) {
+      if (slot.ready && !slot.job) slot.worker.unref();
+      else slot.worker.ref();
+    }
   }
 
   return {
@@ -264,8 +270,10 @@ export function createExtractionPool(options: ExtractionPoolOptions = {}): Extra
           new ReadError("too_large", `the file is ${megabytes(bytes.byteLength)}; vanthu reads files of at most ${megabytes(settings.maxBytes)}`, fileName),
         );
       }
+      // postMessage copies a view's whole ArrayBuffer: hand it just the file's bytes.
+      const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
       return new Promise<Extraction>((resolve, reject) => {
-        queue.push({ id: nextId++, bytes, fileName, resolve, reject, startedAt: 0, timer: undefined });
+        queue.push({ id: nextId++, bytes: own, fileName, resolve, reject, startedAt: 0, timer: undefined });
         pump();
       });
     },

@@ -60,8 +60,11 @@ export function createInProcessQueues(logger: Logger): JobQueues {
       }
       pending.delete(id);
       counters.failed++;
-      logger.error({ job: id, attempt, err: error }, "extraction job gave up");
-      if (!permanent) await handlers!.extractExhausted?.(data, error as Error);
+      // A permanent failure (an unreadable file) was already recorded and logged by the handler.
+      if (!permanent) {
+        logger.error({ job: id, attempt, err: error }, "extraction job gave up");
+        await handlers!.extractExhausted?.(data, error as Error);
+      }
     }
   };
 
