@@ -28,7 +28,12 @@ const ENV: Record<string, string> = {
   VANTHU_AUTO_APPROVE_MIN_CONFIDENCE: "autoApproveMinConfidence",
   VANTHU_RECONCILE_INTERVAL_MS: "reconcileIntervalMs",
   VANTHU_LOG_LEVEL: "logLevel",
+  VANTHU_ENDPOINTS: "endpoints",
+  VANTHU_ORG_DIRECTORY: "orgDirectory",
+  VANTHU_PUBLIC_URL: "publicUrl",
 };
+/** Variables whose value is JSON (a list of endpoints). */
+const JSON_VALUED = new Set(["VANTHU_ENDPOINTS"]);
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -51,7 +56,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Reco
   for (const [name, path] of Object.entries(ENV)) {
     const value = env[name];
     if (value === undefined || value === "") continue;
-    setPath(raw, path, value);
+    if (JSON_VALUED.has(name)) {
+      try {
+        setPath(raw, path, JSON.parse(value));
+      } catch (error) {
+        throw new ConfigError(`${name} is not valid JSON: ${(error as Error).message}`);
+      }
+    } else setPath(raw, path, value);
     fromEnv.set(path, name);
   }
   for (const [path, value] of Object.entries(overrides)) if (value !== undefined) setPath(raw, path, value);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { EndpointConfigSchema } from "./webhook.ts";
 
 /**
  * vanthu's configuration: from the environment (VANTHU_*, DATABASE_URL,
@@ -43,6 +44,12 @@ export const ConfigSchema = z.object({
       maxFileBytes: z.coerce.number().int().positive().default(50 * 1024 * 1024),
     })
     .default({ concurrency: 2, extractTimeoutMs: 60_000, memoryMb: 512, maxFileBytes: 50 * 1024 * 1024 }),
+  /** Task tracker endpoints (webhooks); none configured = approved tasks wait in the outbox. */
+  endpoints: z.array(EndpointConfigSchema).default([]),
+  /** JSON file with the org directory used to route assignees to tracker ids. */
+  orgDirectory: z.string().optional(),
+  /** Base URL of this vanthu, for links in webhook payloads. */
+  publicUrl: z.string().default("http://127.0.0.1:8080"),
   /** Approve without review when every field's confidence reaches this (0..1); off when absent. */
   autoApproveMinConfidence: z.coerce.number().min(0).max(1).optional(),
   reconcileIntervalMs: z.coerce.number().int().positive().default(30_000),

@@ -1,9 +1,13 @@
 import { z } from "zod";
 import { ExtractionSchema } from "./extraction.ts";
+import { WebhookPayloadSchema } from "./webhook.ts";
+import { ConfigSchema } from "./config.ts";
 
 /** The schemas vanthu publishes, by the name `vanthu schema NAME` takes. */
 const PUBLISHED = {
   extraction: ExtractionSchema,
+  webhook: WebhookPayloadSchema,
+  config: ConfigSchema,
 } as const;
 
 export type PublishedSchemaName = keyof typeof PUBLISHED;
