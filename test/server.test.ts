@@ -8,6 +8,7 @@ import { DOCUMENT_STATES, type DocumentEvent, type DocumentListQuery, type Docum
 import type { Extraction } from "../schemas/extraction.ts";
 import type { IngestInput, Services } from "../pipeline/services.ts";
 import type { NewDocument, Store } from "../pipeline/store/types.ts";
+import type { OutboxStore } from "../pipeline/store/outbox-types.ts";
 import { buildServer } from "../pipeline/server/app.ts";
 import { contentDisposition, fileNameFromContentDisposition, fileNameFromHeader } from "../pipeline/server/filename.ts";
 import { keyMatches } from "../pipeline/server/auth.ts";
@@ -22,6 +23,8 @@ class MemoryStore implements Store {
   extractions: StoredExtraction[] = [];
   keys = new Map<string, string>();
   up = true;
+  // The ingest API never touches tasks or the outbox: any use fails the test loudly.
+  readonly outbox = new Proxy({}, { get: (_t, name) => { throw new Error(`outbox.${String(name)} is not used by the ingest API`); } }) as OutboxStore;
   private seq = 0;
 
   async migrate() {}

@@ -9,6 +9,8 @@ import { encodeJson, toDocumentEvent, toDocumentRecord, toStoredExtraction, toSt
 import type { Database, DocumentRow, DocumentsTable } from "./schema.ts";
 import { buildSearchText, foldForSearch } from "./search-text.ts";
 import type { DocumentPatch, NewDocument, Store, TransitionEvent } from "./types.ts";
+import { KyselyOutboxStore } from "./outbox-store.ts";
+import type { OutboxStore } from "./outbox-types.ts";
 
 export interface StoreOptions extends DatabaseOptions {
   /** The clock, as ISO 8601 strings. Tests pass a fake one to order rows deterministically. */
@@ -37,11 +39,13 @@ class KyselyStore implements Store {
   readonly #db: Kysely<Database>;
   readonly #now: () => string;
   #closed = false;
+  readonly outbox: OutboxStore;
 
   constructor(opened: OpenedDatabase, now: () => string) {
     this.#opened = opened;
     this.#db = opened.db;
     this.#now = now;
+    this.outbox = new KyselyOutboxStore(opened.db, now);
   }
 
   async migrate(): Promise<void> {

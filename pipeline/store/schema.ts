@@ -62,11 +62,74 @@ export interface IdempotencyKeysTable {
   created_at: string;
 }
 
+/** An approved task; a reviewer's change after approval adds a version. */
+export interface TasksTable {
+  id: string;
+  document_id: string;
+  position: number;
+  version: number;
+  ref: string;
+  text: string;
+  /** JSON string[]. */
+  assignees: string;
+  collaborators: string;
+  deadline: string | null;
+  /** JSON: the routing of each party to tracker ids. */
+  routed: string;
+  status: string;
+  /** 1 when a reviewer changed what the extractor read. */
+  corrected: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The transactional outbox: one webhook event to one endpoint. */
+export interface DeliveriesTable {
+  id: string;
+  endpoint_id: string;
+  document_id: string;
+  task_id: string | null;
+  task_version: number | null;
+  event_type: string;
+  webhook_id: string;
+  /** JSON of the payload, fixed when the event was created. */
+  payload: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: string | null;
+  last_status: number | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+  delivered_at: string | null;
+}
+
+export interface DeliveryAttemptsTable {
+  id: Generated<number>;
+  delivery_id: string;
+  at: string;
+  outcome: string;
+  status: number | null;
+  latency_ms: number;
+  error: string | null;
+  response_excerpt: string | null;
+}
+
+export interface EndpointStateTable {
+  endpoint_id: string;
+  disabled_at: string | null;
+  reason: string | null;
+}
+
 export interface Database {
   documents: DocumentsTable;
   document_events: DocumentEventsTable;
   extractions: ExtractionsTable;
   idempotency_keys: IdempotencyKeysTable;
+  tasks: TasksTable;
+  deliveries: DeliveriesTable;
+  delivery_attempts: DeliveryAttemptsTable;
+  endpoint_state: EndpointStateTable;
 }
 
 export type DocumentRow = Selectable<DocumentsTable>;

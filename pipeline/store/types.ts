@@ -1,4 +1,5 @@
 import type { Extraction } from "../../schemas/extraction.ts";
+import type { OutboxStore } from "./outbox-types.ts";
 import type {
   DocumentEvent,
   DocumentListQuery,
@@ -38,6 +39,9 @@ export interface TransitionEvent {
 }
 
 export interface Store {
+  /** Approved tasks and the webhook outbox, in the same database. */
+  readonly outbox: OutboxStore;
+
   /** Creates or upgrades the schema (idempotent). */
   migrate(): Promise<void>;
   close(): Promise<void>;

@@ -1,6 +1,7 @@
 import { Migrator, type Migration, type MigrationProvider } from "kysely/migration";
 import type { Kysely } from "kysely";
 import { initial } from "./0001_initial.ts";
+import { tasksOutbox } from "./0002_tasks_outbox.ts";
 
 /**
  * Every migration, in order of their names. Static imports rather than
@@ -9,7 +10,11 @@ import { initial } from "./0001_initial.ts";
  */
 const MIGRATIONS: Record<string, Migration> = {
   "0001_initial": initial,
+  "0002_tasks_outbox": tasksOutbox,
 };
+
+/** The migrations' names in the order they apply. */
+export const MIGRATION_NAMES = Object.keys(MIGRATIONS).sort();
 
 const provider: MigrationProvider = {
   async getMigrations() {
