@@ -1,23 +1,28 @@
 import type { Logger } from "pino";
 import type { Config } from "../schemas/config.ts";
 import type { Extraction } from "../schemas/extraction.ts";
-import { extract } from "../extractors/index.ts";
+import { createExtractionPool } from "./isolation/pool.ts";
 
-/** Where the pipeline's extractions run. */
+/** Where the pipeline's extractions run: a pool of worker threads with time and memory caps. */
 export interface Extractor {
   extract(bytes: Uint8Array, fileName: string): Promise<Extraction>;
   close(): Promise<void>;
 }
 
-// Placeholder until the isolated worker pool lands: extraction in this process.
-export function createExtractor(_config: Config, _logger: Logger): Extractor {
+export function createExtractor(config: Config, _logger: Logger): Extractor {
+  const pool = createExtractionPool({
+    size: config.workers.concurrency,
+    timeoutMs: config.workers.extractTimeoutMs,
+    memoryMb: config.workers.memoryMb,
+    maxBytes: config.workers.maxFileBytes,
+  });
   const delay = faultDelayMs();
   return {
     async extract(bytes, fileName) {
       if (delay) await new Promise((r) => setTimeout(r, delay));
-      return extract(bytes, { fileName });
+      return pool.extract(bytes, { fileName });
     },
-    close: async () => undefined,
+    close: () => pool.close(),
   };
 }
 

@@ -1,4 +1,4 @@
-import { isReadError } from "../../extractors/index.ts";
+import { isReadError } from "../../extractors/errors.ts";
 
 /**
  * Why one file of a batch failed, as a stable code (the extractor's ReadError
