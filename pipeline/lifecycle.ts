@@ -32,7 +32,9 @@ export const documentLifecycle = createMachine({
       on: { APPROVE: "approved", REJECT: "rejected", RERUN: "received" },
     },
     approved: {
-      on: { DELIVERY_STARTED: "delivering", RERUN: "received" },
+      // DELIVERED/DELIVERY_FAILED straight from approved: every delivery settled before one started
+      // (no endpoint wanted the events, or the endpoint was disabled or misconfigured).
+      on: { DELIVERY_STARTED: "delivering", DELIVERED: "delivered", DELIVERY_FAILED: "delivery_failed", APPROVE: "approved", RERUN: "received" },
     },
     delivering: {
       on: { DELIVERED: "delivered", DELIVERY_FAILED: "delivery_failed", DELIVERY_STARTED: "delivering" },
@@ -48,7 +50,8 @@ export const documentLifecycle = createMachine({
       on: { RERUN: "received" },
     },
     delivery_failed: {
-      on: { REQUEUE: "approved" },
+      // A replay of the failed deliveries, or a reviewer's corrected re-approval.
+      on: { REQUEUE: "approved", APPROVE: "approved" },
     },
   },
 });

@@ -6,7 +6,8 @@ import type { Store } from "./store/types.ts";
  * The store, not the queue, is the record of unfinished work. At start-up and
  * then periodically, documents left in "received" or "extracting" (a crash
  * between recording and enqueueing, a lost Redis, a killed worker) are
- * enqueued again; the job's id makes this a no-op for work already queued.
+ * enqueued again, and so are webhook deliveries whose next attempt is due; the
+ * job's id makes this a no-op for work already queued.
  */
 export function createReconciler(deps: { store: Store; queues: JobQueues; logger: Logger; graceMs?: number }) {
   const grace = deps.graceMs ?? 30_000;
@@ -22,6 +23,11 @@ export function createReconciler(deps: { store: Store; queues: JobQueues; logger
         count++;
       }
       if (stuck.length < 200) break;
+    }
+    // Deliveries due and not in any queue (a lost enqueue, a Redis restart, a restart of the embedded runner).
+    for (const delivery of await deps.store.outbox.dueDeliveries(before, 500)) {
+      await deps.queues.enqueueDeliver({ deliveryId: delivery.id, attempt: delivery.attempts + 1 });
+      count++;
     }
     if (count) deps.logger.info({ count }, "re-enqueued unfinished documents");
     return count;

@@ -12,6 +12,10 @@ import { createInProcessQueues } from "./queue/in-process.ts";
 import { createBullmqQueues } from "./queue/bullmq.ts";
 import type { JobQueues } from "./queue/types.ts";
 import { runExtractJob } from "./jobs/extract.ts";
+import { runDeliverJob } from "./jobs/deliver.ts";
+import { createApproval } from "./approval.ts";
+import { createRouter, loadOrgDirectory } from "./delivery/routing.ts";
+import { readFile } from "node:fs/promises";
 import { createExtractor, type Extractor } from "./extractor.ts";
 import { createStore } from "./store/kysely-store.ts";
 import type { Store } from "./store/types.ts";
@@ -54,6 +58,16 @@ export async function createRuntime(config: Config, options: { logger?: Logger }
   const ingest = createIngest({ store, files, queues, logger, maxFileBytes: config.workers.maxFileBytes });
   const reconciler = createReconciler({ store, queues, logger, graceMs: Math.min(30_000, config.reconcileIntervalMs) });
   const readOriginal = (document: DocumentRecord) => files.readOriginal(document.contentHash);
+  const router = config.orgDirectory ? createRouter(loadOrgDirectory(JSON.parse(await readFile(config.orgDirectory, "utf8")))) : null;
+  const approve = createApproval({ store, queues, config, router, logger });
+  const replayDelivery = async (deliveryId: string) => {
+    const delivery = await store.outbox.resetForReplay(deliveryId);
+    if (!delivery) return false;
+    // The document leaves delivery_failed so that this delivery's success can settle it.
+    await store.transition(delivery.documentId, "delivery_failed", "approved", { type: "REQUEUE", data: { deliveryId } });
+    await queues.enqueueDeliver({ deliveryId: delivery.id, attempt: delivery.attempts + 1 });
+    return true;
+  };
   let extractor: Extractor | null = null;
 
   const quarantine = async (document: DocumentRecord, error: { code: string; message: string }) => {
@@ -74,6 +88,8 @@ export async function createRuntime(config: Config, options: { logger?: Logger }
     store,
     ingest,
     readOriginal,
+    approve,
+    replayDelivery,
     queues: { dashboardQueues: () => queues.dashboardQueues(), ready: () => queues.ready(), counts: () => queues.counts() },
   };
 
@@ -92,11 +108,16 @@ export async function createRuntime(config: Config, options: { logger?: Logger }
         extract: (bytes: Uint8Array, fileName: string) => extractor!.extract(bytes, fileName),
         quarantine,
         review: edxmlReview,
+        // Auto-approved documents go straight to delivery, through the same approval as a reviewer's.
+        afterExtracted: async (document: DocumentRecord) => {
+          if (document.state === "approved") await approve({ documentId: document.id, by: "auto-approve", from: "approved" }).catch((err) => logger.error({ err, documentId: document.id }, "auto-approval failed"));
+        },
         ...(config.autoApproveMinConfidence !== undefined ? { autoApproveMinConfidence: config.autoApproveMinConfidence } : {}),
       };
       await queues.startWorkers(
         {
           extract: (data) => runExtractJob(data, deps),
+          deliver: (data) => runDeliverJob(data, { store, queues, logger, endpoints: config.endpoints }),
           async extractExhausted(data, error) {
             const document = await store.getDocument(data.documentId);
             if (!document || (document.state !== "extracting" && document.state !== "received")) return;

@@ -20,6 +20,10 @@ export interface IngestResult {
 }
 
 export interface Services {
+  /** Approves a document's tasks (as extracted, or as corrected) and queues their delivery. */
+  approve(request: import("./approval.ts").ApproveRequest): Promise<{ document: DocumentRecord; deliveries: { id: string }[] }>;
+  /** Sends a delivery again: a new attempt with a fresh timestamp and signature, the same webhook-id. */
+  replayDelivery(deliveryId: string): Promise<boolean>;
   config: Config;
   logger: Logger;
   store: Store;

@@ -85,7 +85,10 @@ export const EndpointConfigSchema = z.object({
   /** "task": one event per task; "document": one document.approved with all tasks. */
   mode: z.enum(["task", "document"]).default("task"),
   timeoutMs: z.number().int().positive().default(15_000),
-  /** Seconds from the first attempt: Standard Webhooks' schedule by default. */
+  /**
+   * Seconds to wait after each failed attempt before the next, entry 0 standing for the
+   * (immediate) first attempt: Standard Webhooks' schedule by default.
+   */
   retrySchedule: z.array(z.number().min(0)).optional(),
 });
 export type EndpointConfig = z.infer<typeof EndpointConfigSchema>;

@@ -139,6 +139,10 @@ async function harness(options: { apiKeys?: string[]; maxUploadBytes?: number } 
     config: ConfigSchema.parse({ http: { apiKeys: options.apiKeys ?? [KEY], maxUploadBytes: options.maxUploadBytes ?? 64 * 1024 } }),
     logger: pino({ level: "info" }, sink),
     store,
+    approve: async () => {
+      throw new Error("approve is not used by the ingest API tests");
+    },
+    replayDelivery: async () => false,
     async ingest(input) {
       ingested.push(input);
       const contentHash = createHash("sha256").update(input.bytes).digest("hex");

@@ -17,6 +17,8 @@ export interface ExtractJobDeps {
   quarantine: (document: DocumentRecord, error: { code: string; message: string }) => Promise<void>;
   /** Approve without review when every confidence reaches this; undefined = off. */
   autoApproveMinConfidence?: number;
+  /** Called with the document once extracted (auto-approved documents go on to delivery). */
+  afterExtracted?: (document: DocumentRecord) => Promise<void>;
   /** Extra checks after extraction (edXML header disagreements): returns notes stored as an event. */
   review?: (document: DocumentRecord, extraction: Extraction) => Record<string, unknown> | null;
 }
@@ -78,6 +80,7 @@ export async function runExtractJob(data: JobData, deps: ExtractJobDeps): Promis
   const notes = deps.review?.(done, extraction);
   if (notes) await store.appendEvent(document.id, { type: "REVIEW_NOTES", data: notes });
   logger.info({ documentId: document.id, state: done.state, tasks: extraction.tasks.length, duplicateOf: duplicate?.id }, "extracted");
+  await deps.afterExtracted?.(done);
 }
 
 /** issuer|number|symbol|year: what identifies a letter across files. */

@@ -1,7 +1,7 @@
 import { Queue, UnrecoverableError, Worker, type Job } from "bullmq";
 import { Redis } from "ioredis";
 import type { Logger } from "pino";
-import { EXTRACT_ATTEMPTS, PermanentJobError, extractJobId, type JobData, type JobQueues, type StageHandlers } from "./types.ts";
+import { EXTRACT_ATTEMPTS, PermanentJobError, deliverJobId, extractJobId, type DeliverJobData, type JobData, type JobQueues, type StageHandlers } from "./types.ts";
 
 /**
  * BullMQ on Redis (ioredis). bull, which the design card names, is in
@@ -23,6 +23,7 @@ export function createBullmqQueues(redisUrl: string, logger: Logger, prefix = "v
   const producer = connection();
   producer.on("error", (err) => logger.warn({ err: err.message }, "redis connection error (retrying)"));
   const extractQueue = new Queue<JobData>("extract", { connection: producer, prefix });
+  const deliverQueue = new Queue<DeliverJobData>("deliver", { connection: producer, prefix });
   const workers: Worker[] = [];
 
   return {
@@ -45,7 +46,34 @@ export function createBullmqQueues(redisUrl: string, logger: Logger, prefix = "v
         removeOnFail: KEEP_FAILED,
       });
     },
+    async enqueueDeliver(data, delayMs = 0) {
+      // The delivery's own schedule lives in the outbox row; a job failing on infrastructure
+      // (the database away) is retried a few times, then the reconciler takes over.
+      await deliverQueue.add("deliver", data, {
+        jobId: deliverJobId(data),
+        delay: Math.max(0, delayMs),
+        attempts: 3,
+        backoff: { type: "exponential", delay: 2000 },
+        removeOnComplete: KEEP_COMPLETED,
+        removeOnFail: KEEP_FAILED,
+      });
+    },
     async startWorkers(handlers: StageHandlers, concurrency: number) {
+      if (handlers.deliver) {
+        const deliverConnection = connection();
+        deliverConnection.on("error", (err) => logger.warn({ err: err.message }, "redis connection error (retrying)"));
+        const deliverHandler = handlers.deliver;
+        const deliverWorker = new Worker<DeliverJobData>("deliver", (job) => deliverHandler(job.data), {
+          connection: deliverConnection,
+          prefix,
+          concurrency: Math.max(2, concurrency * 2),
+          lockDuration: LOCK_MS,
+          stalledInterval: STALLED_CHECK_MS,
+          maxStalledCount: 5,
+        });
+        deliverWorker.on("error", (err) => logger.warn({ err: err.message }, "worker error"));
+        workers.push(deliverWorker);
+      }
       const connectionForWorker = connection();
       connectionForWorker.on("error", (err) => logger.warn({ err: err.message }, "redis connection error (retrying)"));
       const worker = new Worker<JobData>(
@@ -80,9 +108,10 @@ export function createBullmqQueues(redisUrl: string, logger: Logger, prefix = "v
     async close() {
       await Promise.all(workers.map((w) => w.close()));
       await extractQueue.close();
+      await deliverQueue.close();
       producer.disconnect();
     },
-    dashboardQueues: () => [extractQueue],
+    dashboardQueues: () => [extractQueue, deliverQueue],
     async ready() {
       try {
         return (await producer.ping()) === "PONG";
@@ -91,7 +120,10 @@ export function createBullmqQueues(redisUrl: string, logger: Logger, prefix = "v
       }
     },
     async counts() {
-      return { extract: await extractQueue.getJobCounts("waiting", "active", "delayed", "completed", "failed") };
+      return {
+        extract: await extractQueue.getJobCounts("waiting", "active", "delayed", "completed", "failed"),
+        deliver: await deliverQueue.getJobCounts("waiting", "active", "delayed", "completed", "failed"),
+      };
     },
   };
 }

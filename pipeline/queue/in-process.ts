@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { EXTRACT_ATTEMPTS, PermanentJobError, backoffMs, extractJobId, type JobData, type JobQueues, type StageHandlers } from "./types.ts";
+import { EXTRACT_ATTEMPTS, PermanentJobError, backoffMs, deliverJobId, extractJobId, type DeliverJobData, type JobData, type JobQueues, type StageHandlers } from "./types.ts";
 
 /**
  * The embedded default: jobs run in this process with the same handlers,
@@ -17,9 +17,12 @@ export function createInProcessQueues(logger: Logger): JobQueues {
   let closed = false;
   let idleWaiters: (() => void)[] = [];
   const timers = new Set<NodeJS.Timeout>();
+  // Delivery attempts: scheduled by the deliver handler itself (the outbox row holds the schedule).
+  const deliveries = new Map<string, NodeJS.Timeout | "running">();
+  const deliveryWaiting: { id: string; data: DeliverJobData }[] = [];
 
   const checkIdle = () => {
-    if (queued.length || running.size || timers.size) return;
+    if (queued.length || running.size || timers.size || deliveries.size) return;
     for (const resolve of idleWaiters) resolve();
     idleWaiters = [];
   };
@@ -68,8 +71,35 @@ export function createInProcessQueues(logger: Logger): JobQueues {
     }
   };
 
+  const runDelivery = (id: string, data: DeliverJobData) => {
+    if (!handlers?.deliver || closed) {
+      deliveryWaiting.push({ id, data });
+      return;
+    }
+    deliveries.set(id, "running");
+    void handlers.deliver(data)
+      .catch((error) => logger.error({ job: id, err: error }, "delivery job failed; the reconciler will retry it"))
+      .finally(() => {
+        deliveries.delete(id);
+        checkIdle();
+      });
+  };
+
   return {
     kind: "in-process",
+    async enqueueDeliver(data, delayMs = 0) {
+      const id = deliverJobId(data);
+      if (deliveries.has(id) || closed) return;
+      if (delayMs <= 0) return runDelivery(id, data);
+      const timer = setTimeout(() => {
+        deliveries.delete(id);
+        runDelivery(id, data);
+      }, delayMs);
+      // A long retry delay (minutes, hours) must not keep a finished batch alive: the reconciler
+      // finds due deliveries in the store after a restart.
+      timer.unref();
+      deliveries.set(id, timer);
+    },
     async enqueueExtract(data, options = {}) {
       const id = extractJobId(data.contentHash);
       if (pending.has(id) && !options.force) return;
@@ -82,6 +112,7 @@ export function createInProcessQueues(logger: Logger): JobQueues {
       handlers = h;
       concurrency = n;
       pump();
+      for (const waiting of deliveryWaiting.splice(0)) runDelivery(waiting.id, waiting.data);
     },
     idle: () =>
       new Promise<void>((resolve) => {
@@ -92,12 +123,14 @@ export function createInProcessQueues(logger: Logger): JobQueues {
       closed = true;
       for (const t of timers) clearTimeout(t);
       timers.clear();
+      for (const [id, t] of deliveries) if (t !== "running") (clearTimeout(t), deliveries.delete(id));
       checkIdle();
     },
     dashboardQueues: () => [],
     ready: async () => !closed,
     counts: async () => ({
       extract: { waiting: queued.length, active: running.size, delayed: timers.size, completed: counters.completed, failed: counters.failed },
+      deliver: { active: [...deliveries.values()].filter((v) => v === "running").length, delayed: [...deliveries.values()].filter((v) => v !== "running").length },
     }),
   };
 }
