@@ -528,7 +528,20 @@ describe("operations", () => {
     const doc = JSON.parse(res.body);
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths).sort()).toEqual(
-      ["/api/v1/documents", "/api/v1/documents/{id}", "/api/v1/documents/{id}/original", "/api/v1/openapi.json", "/healthz", "/metrics", "/readyz"].sort(),
+      [
+        "/api/v1/documents",
+        "/api/v1/documents/{id}",
+        "/api/v1/documents/{id}/original",
+        "/api/v1/documents/{id}/approve",
+        "/api/v1/documents/{id}/tasks",
+        "/api/v1/deliveries",
+        "/api/v1/deliveries/{id}",
+        "/api/v1/deliveries/{id}/resend",
+        "/api/v1/openapi.json",
+        "/healthz",
+        "/metrics",
+        "/readyz",
+      ].sort(),
     );
     expect(Object.keys(doc.paths["/api/v1/documents"])).toEqual(expect.arrayContaining(["get", "post"]));
     expect(Object.keys(doc.paths["/api/v1/documents"].post.requestBody.content)).toEqual(expect.arrayContaining(["multipart/form-data", "application/pdf", "application/xml"]));

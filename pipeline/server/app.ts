@@ -4,6 +4,7 @@ import type { Services } from "../services.ts";
 import { packageVersion } from "../cli/version.ts";
 import { DASHBOARD_CSP, DASHBOARD_PREFIX, dashboardRoutes } from "./dashboard.ts";
 import { documentRoutes } from "./documents.ts";
+import { deliveryRoutes } from "./delivery-routes.ts";
 import { installErrorHandlers } from "./errors.ts";
 import { openApiDocument } from "./openapi.ts";
 import { createMetrics, opsRoutes } from "./ops.ts";
@@ -60,6 +61,7 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
   await app.register(opsRoutes, { services, metrics });
   await app.register(uploadRoutes, { services });
   await app.register(documentRoutes, { services });
+  await app.register(deliveryRoutes, { services });
   await app.register(dashboardRoutes, { services });
 
   await app.ready();

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiResponsesObject } from "zod-openapi";
 import { DocumentEventSchema, DocumentListQuerySchema, DocumentRecordSchema, StoredExtractionSchema } from "../../schemas/document.ts";
 import { ExtractionSchema } from "../../schemas/extraction.ts";
+import { ApproveBodySchema } from "./delivery-routes.ts";
 import {
   API_PREFIX,
   DocumentDetailSchema,
@@ -122,6 +123,57 @@ export function openApiDocument(version: string): ReturnType<typeof createDocume
             "404": problem("No such document, or its original is gone"),
             ...AUTH_ERRORS,
           },
+        },
+      },
+      [`${API_PREFIX}/documents/{id}/approve`]: {
+        post: {
+          operationId: "approveDocument",
+          summary: "Approve the document's tasks (as extracted, or as corrected) and queue their delivery",
+          security: SECURED,
+          requestParams: { path: IdParamsSchema },
+          requestBody: { content: json(ApproveBodySchema) },
+          responses: {
+            "200": { description: "Approved; one delivery per event and endpoint", content: json(z.object({ document: DocumentRecordSchema, deliveries: z.array(z.object({ id: z.string() })) })) },
+            "400": problem("An invalid body"),
+            "404": problem("No such document"),
+            "409": problem("The document is no longer in the state the reviewer saw, or has no extraction"),
+            ...AUTH_ERRORS,
+          },
+        },
+      },
+      [`${API_PREFIX}/documents/{id}/tasks`]: {
+        get: {
+          operationId: "getTasks",
+          summary: "The approved tasks of a document, with versions and routing",
+          security: SECURED,
+          requestParams: { path: IdParamsSchema },
+          responses: { "200": { description: "Tasks", content: json(z.object({ tasks: z.array(z.record(z.string(), z.unknown())) })) }, "404": problem("No such document"), ...AUTH_ERRORS },
+        },
+      },
+      [`${API_PREFIX}/deliveries`]: {
+        get: {
+          operationId: "listDeliveries",
+          summary: "Webhook deliveries, filtered by status, document and update time",
+          security: SECURED,
+          responses: { "200": { description: "Deliveries", content: json(z.object({ items: z.array(z.record(z.string(), z.unknown())) })) }, "400": problem("An invalid query"), ...AUTH_ERRORS },
+        },
+      },
+      [`${API_PREFIX}/deliveries/{id}`]: {
+        get: {
+          operationId: "getDelivery",
+          summary: "A delivery and its attempts (time, status, latency, response excerpt)",
+          security: SECURED,
+          requestParams: { path: IdParamsSchema },
+          responses: { "200": { description: "The delivery", content: json(z.record(z.string(), z.unknown())) }, "404": problem("No such delivery"), ...AUTH_ERRORS },
+        },
+      },
+      [`${API_PREFIX}/deliveries/{id}/resend`]: {
+        post: {
+          operationId: "resendDelivery",
+          summary: "Send a delivery again: a new attempt with a fresh timestamp and signature, the same webhook-id",
+          security: SECURED,
+          requestParams: { path: IdParamsSchema },
+          responses: { "202": { description: "Queued", content: json(z.object({ id: z.string(), status: z.literal("pending") })) }, "404": problem("No such delivery"), "409": problem("Still pending"), ...AUTH_ERRORS },
         },
       },
       [`${API_PREFIX}/openapi.json`]: {
