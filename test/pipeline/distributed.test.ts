@@ -5,6 +5,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import pg from "pg";
 import { createRuntime, type Runtime } from "../../pipeline/runtime.ts";
+import { WebhookReceiver } from "../support/webhook-receiver.ts";
 import { POSTGRES_ADMIN_URL, REDIS_SERVER, distinctLetters, quietLogger, root, tempDir, testConfig, waitFor } from "./helpers.ts";
 
 /**
@@ -94,8 +95,8 @@ function startWorker(dataDir: string, extra: Record<string, string> = {}): Child
   return child;
 }
 
-async function producer(dataDir: string): Promise<Runtime> {
-  const config = testConfig(dataDir, { redisUrl: `redis://127.0.0.1:${redisPort}`, databaseUrl });
+async function producer(dataDir: string, overrides: Record<string, unknown> = {}): Promise<Runtime> {
+  const config = testConfig(dataDir, { redisUrl: `redis://127.0.0.1:${redisPort}`, databaseUrl, ...overrides });
   return createRuntime(config, { logger: quietLogger });
 }
 
@@ -136,6 +137,45 @@ describe("distributed pipeline (BullMQ, PostgreSQL, worker processes)", () => {
       expect(takers.size).toBeGreaterThanOrEqual(2);
     } finally {
       for (const w of workers.splice(0)) w.kill("SIGKILL");
+      await runtime.stop();
+    }
+  }, 180_000);
+
+  it("a deliver worker killed with SIGKILL mid-send: the tracker sees each event at most twice, and none is missing", async () => {
+    if (!available) return;
+    const dataDir = await tempDir("deliver-kill");
+    const secretEnv = "VANTHU_TEST_KILL_SECRET";
+    const secret = `whsec_${randomBytes(32).toString("base64")}`;
+    const receiver = new WebhookReceiver({ secrets: [secret] });
+    // The first requests hang long enough for the worker holding them to be killed.
+    receiver.respondWith(...Array.from({ length: 7 }, () => ({ status: 200, delayMs: 6000 })), 200);
+    await receiver.start();
+    const endpoints = [{ id: "tracker", url: receiver.url, secretEnv, timeoutMs: 15000, retrySchedule: [0, 1, 1, 2, 2, 5] }];
+    const runtime = await producer(dataDir, { endpoints });
+    const workerEnv = { VANTHU_ENDPOINTS: JSON.stringify(endpoints), [secretEnv]: secret };
+    try {
+      const [letter] = await distinctLetters(1);
+      const { document } = await runtime.services.ingest({ bytes: Buffer.from(letter!.text), fileName: "000.txt", source: "http" });
+      const first = startWorker(dataDir, workerEnv);
+      await waitFor("extracted", async () => (await runtime.store.getDocument(document.id))?.state === "to_review", 60_000);
+      const { deliveries } = await runtime.services.approve({ documentId: document.id, by: "reviewer" });
+      await waitFor("sending", async () => receiver.received.length >= 1, 30_000);
+      first.kill("SIGKILL");
+      startWorker(dataDir, workerEnv);
+      await waitFor("delivered", async () => (await runtime.store.getDocument(document.id))?.state === "delivered", 120_000, 250);
+      const counts = new Map<string, number>();
+      for (const r of receiver.received) counts.set(r.webhookId!, (counts.get(r.webhookId!) ?? 0) + 1);
+      const stored = await runtime.store.outbox.listDeliveries({ documentId: document.id });
+      expect(stored).toHaveLength(deliveries.length);
+      for (const d of stored) {
+        expect(counts.get(d.webhookId) ?? 0, d.webhookId).toBeGreaterThanOrEqual(1);
+        expect(counts.get(d.webhookId) ?? 0, d.webhookId).toBeLessThanOrEqual(2);
+      }
+      expect(receiver.uniqueById()).toHaveLength(stored.length);
+      expect(receiver.received.every((r) => r.signatureValid)).toBe(true);
+    } finally {
+      for (const w of workers.splice(0)) w.kill("SIGKILL");
+      await receiver.stop();
       await runtime.stop();
     }
   }, 180_000);
