@@ -117,6 +117,26 @@ program
     process.exitCode = await runRequeue({ ...(id ? { id } : {}), ...(options.failed ? { failed: true } : {}) }, io);
   });
 
+const deliveries = program.command("deliveries").description("webhook deliveries to the task tracker");
+deliveries
+  .command("list")
+  .description("list deliveries")
+  .option("--status <status>", "pending, delivered, failed or cancelled")
+  .option("--json", "print JSON")
+  .action(async (options: { status?: string; json?: boolean }) => {
+    const { runDeliveries } = await import("./cli/deliveries-command.ts");
+    process.exitCode = await runDeliveries("list", options, io);
+  });
+deliveries
+  .command("replay")
+  .description("send deliveries again: a new attempt with a fresh timestamp and signature, the same webhook-id")
+  .argument("[id]", "a delivery id")
+  .option("--failed-since <time>", "every delivery that failed since this ISO 8601 time")
+  .action(async (id: string | undefined, options: { failedSince?: string }) => {
+    const { runDeliveries } = await import("./cli/deliveries-command.ts");
+    process.exitCode = await runDeliveries("replay", { ...(id ? { id } : {}), ...options }, io);
+  });
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

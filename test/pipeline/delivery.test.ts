@@ -1,5 +1,7 @@
 import { describe, it, expect, afterEach } from "vitest";
 import { randomBytes } from "node:crypto";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { join } from "node:path";
 import { createRuntime, type Runtime } from "../../pipeline/runtime.ts";
 import { WebhookPayloadSchema, type EndpointConfig } from "../../schemas/webhook.ts";
@@ -11,6 +13,7 @@ import { distinctLetters, quietLogger, root, tempDir, testConfig, waitFor } from
  * standardwebhooks library at a local test receiver, routed to tracker ids,
  * through outages, refusals and a reviewer's later edit.
  */
+const run = promisify(execFile);
 const SECRET_ENV = `VANTHU_TEST_WEBHOOK_SECRET_${randomBytes(3).toString("hex")}`;
 const secret = `whsec_${randomBytes(32).toString("base64")}`;
 process.env[SECRET_ENV] = secret;
@@ -114,6 +117,29 @@ describe("webhook delivery", () => {
     const ids = receiver.received.map((r) => r.webhookId);
     for (const d of deliveries) expect(ids.filter((id) => id === d.webhookId)).toHaveLength(2);
   }, 40_000);
+
+  it("vanthu deliveries replay --failed-since sends failed deliveries again from the command line", async () => {
+    const receiver = new WebhookReceiver({ secrets: [secret] }).respondWith(400);
+    await receiver.start();
+    cleanups.push(() => receiver.stop());
+    const dataDir = await tempDir("replay-cli");
+    const endpoints = [{ id: "tracker", url: receiver.url, secretEnv: SECRET_ENV, timeoutMs: 2000 }];
+    const runtime = await createRuntime(testConfig(dataDir, { endpoints }), { logger: quietLogger });
+    await runtime.startWorkers();
+    const { document } = await extractedLetter(runtime);
+    const since = new Date(Date.now() - 1000).toISOString();
+    await runtime.services.approve({ documentId: document.id, by: "r" });
+    await settled(runtime, document.id, "delivery_failed");
+    await runtime.stop();
+    receiver.respondWith(200);
+    const env = { ...process.env, VANTHU_DATA_DIR: dataDir, VANTHU_ENDPOINTS: JSON.stringify(endpoints), VANTHU_LOG_LEVEL: "warn", REDIS_URL: "", DATABASE_URL: "" };
+    const { stdout } = await run(process.execPath, [join(root, "bin/vanthu.mjs"), "deliveries", "replay", "--failed-since", since], { cwd: root, env, timeout: 60_000 });
+    expect(stdout).toMatch(/^\d+ replayed/);
+    const reopened = await createRuntime(testConfig(dataDir, { endpoints }), { logger: quietLogger });
+    cleanups.push(() => reopened.stop());
+    expect((await reopened.store.getDocument(document.id))?.state).toBe("delivered");
+    expect(receiver.uniqueById().length).toBe(Number(stdout.split(" ")[0]));
+  }, 60_000);
 
   it("410 Gone disables the endpoint", async () => {
     const receiver = new WebhookReceiver({ secrets: [secret] }).respondWith(410);
