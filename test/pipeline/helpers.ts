@@ -13,13 +13,16 @@ export async function tempDir(prefix: string): Promise<string> {
   return mkdtemp(join(tmpdir(), `vanthu-${prefix}-`));
 }
 
-/** N distinct letters: the shared letters, each variant with its own number line so its content differs. */
-export async function distinctLetters(n: number): Promise<{ name: string; text: string }[]> {
+/**
+ * N distinct letters: the shared letters, each variant with a line of its own
+ * so its content differs. `salt` keeps tests that share a database apart.
+ */
+export async function distinctLetters(n: number, salt = ""): Promise<{ name: string; text: string }[]> {
   const names = (await readdir(sharedLetters)).filter((f) => f.endsWith(".txt")).sort();
   const texts = await Promise.all(names.map((f) => readFile(join(sharedLetters, f), "utf8")));
   return Array.from({ length: n }, (_, i) => {
     const base = texts[i % texts.length]!;
-    return { name: `letter-${String(i).padStart(3, "0")}.txt`, text: `${base}\n\n(bản sao số ${i})\n` };
+    return { name: `letter-${String(i).padStart(3, "0")}.txt`, text: `${base}\n\n(bản sao số ${i}${salt ? ` ${salt}` : ""})\n` };
   });
 }
 
