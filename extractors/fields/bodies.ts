@@ -67,7 +67,8 @@ export function initialsOf(name: string): string {
 /** The body a code names, found in the letter's own words first. */
 export function bodyForCode(code: string, text: string): string | null {
   const wanted = code.toUpperCase();
-  for (const m of text.matchAll(BODY_IN_TEXT)) {
+  // A letter names its own body early (header, lead-in); the first pages are enough to look in.
+  for (const m of text.slice(0, 6000).matchAll(BODY_IN_TEXT)) {
     const words = m[0].split(/\s+/);
     // Try every prefix of the matched phrase: the name ends where its initials complete the code.
     for (let n = 2; n <= words.length; n++) {

@@ -14,7 +14,8 @@ import { findDates, periodEnd } from "./dates.ts";
 // Completion words that may stand right before a date (on folded text).
 const BEFORE_DATE = /(?:truoc|cham nhat(?: la)?|han chot(?: la)?|thoi han(?: hoan thanh)?(?: la)?|hoan thanh(?: truoc| vao| trong)?|xong(?: truoc)?|ket thuc(?: truoc)?|(?:den|toi)(?: het)?|nop(?: truoc)?)\s*:?\s*(?:(?:vao|la)\s*)?(?:ngay\s*)?$/;
 const STRONG_BEFORE_DATE = /(?:truoc|cham nhat(?: la)?|han chot(?: la)?|thoi han(?: hoan thanh)?(?: la)?|hoan thanh(?: truoc| vao)?|xong(?: truoc)?)\s*:?\s*(?:(?:vao|la)\s*)?(?:ngay\s*)?$/;
-const ANY_TRIGGER = /(?<![a-z])(?:truoc|cham nhat|han chot|thoi han|hoan thanh|xong|ket thuc|den|toi|nop)(?![a-z])/;
+// A cheap gate (substring test, no word edges): the precise patterns below decide.
+const ANY_TRIGGER = /truoc|cham nhat|han chot|thoi han|hoan thanh|xong|ket thuc|den|toi|nop/;
 const RECURRING_AFTER = /^\s*(?:hang|hằng|moi)\s*(?:thang|nam|quy|tuan)/;
 const COMPLETION = "(?:hoan thanh|xong|ket thuc|truoc|cham nhat)";
 
@@ -53,7 +54,7 @@ export function deadlineIn(text: string, options: DeadlineOptions = {}): string 
     if (RECURRING_AFTER.test(folded.slice(d.end, d.end + 20))) continue;
     candidates.push(d.iso);
   }
-  const periodWords = /het nam|cuoi nam|quy [iv\d]|thang \d|nam \d/.test(folded) && /hoan thanh|xong|ket thuc|truoc|cham nhat|het nam|cuoi nam/.test(folded);
+  const periodWords = /hoan thanh|xong|ket thuc|truoc|cham nhat|het nam|cuoi nam/.test(folded) && /het nam|cuoi nam|quy [iv\d]|thang \d|nam \d/.test(folded);
   for (const { re, end } of periodWords ? PERIOD_PATTERNS : []) {
     for (const m of folded.matchAll(re)) {
       if (options.strict && !/hoan thanh|xong|truoc|cham nhat/.test(m[0])) continue;

@@ -49,6 +49,7 @@ interface Citation extends Reference {
 
 export function extractReferences(model: TextModel, options: { ownNumber: string | null }): Reference[] {
   const own = options.ownNumber ? numberKey(options.ownNumber) : null;
+  const ownSymbol = own?.split("|")[1] ?? null;
   const byNumber = new Map<string, Reference>();
   for (const block of model.blocks) {
     const citations = citationsIn(block);
@@ -68,7 +69,8 @@ export function extractReferences(model: TextModel, options: { ownNumber: string
     }
     for (const c of citations) {
       const key = c.number.toUpperCase();
-      const ownKey = own ? numberKey(c.number) : "";
+      // Only a citation carrying the letter's own symbol can be the letter itself.
+      const ownKey = own && ownSymbol && key.includes(ownSymbol) ? numberKey(c.number) : "";
       if (own && (ownKey === own || (own.startsWith("|") && ownKey.endsWith(own)))) continue;
       const known = byNumber.get(key);
       if (!known) {

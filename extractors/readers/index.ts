@@ -3,7 +3,8 @@ import type { TextModel } from "../model.ts";
 import { decodeText } from "./decode.ts";
 import { detectFormat } from "./detect.ts";
 import { readPlainText } from "./text.ts";
-import { readPdf } from "./pdf.ts";
+import { readPdf, scanPages } from "./pdf.ts";
+import { readImage, readScannedPdf } from "./ocr.ts";
 import { readDocx } from "./docx.ts";
 
 export interface ReadOptions {
@@ -20,14 +21,26 @@ export async function readDocument(bytes: Uint8Array, options: ReadOptions = {})
       model.source.warnings.push(...decoded.warnings);
       return model;
     }
-    case "pdf":
-      return readPdf(bytes, options);
+    case "pdf": {
+      const model = await readPdf(bytes, options);
+      // Scanned pages (no text layer) are OCR'd, and only those: a mixed PDF (a text letter with
+      // a scanned annex, or a scan with a typed cover page) keeps its text layer where it has one,
+      // which is exact and fast, and its scanned pages' OCR lines are spliced in page order.
+      // A whole-file OCR above some share of scans would re-read good text with OCR errors.
+      const scans = scanPages(model);
+      if (!scans.length) return model;
+      return readScannedPdf(bytes, model, { ...options, pages: scans });
+    }
+    case "png":
+    case "jpeg":
+    case "tiff":
+      return readImage(bytes, detected.format, options);
     case "docx":
       return readDocx(bytes, options);
     default:
       throw new ReadError(
         "unsupported_format",
-        `${detected.description} is not a format vanthu reads (it reads text, PDF and DOCX letters)`,
+        `${detected.description} is not a format vanthu reads (it reads text, PDF, DOCX and scanned letters as PNG, JPEG or TIFF)`,
         options.fileName,
       );
   }

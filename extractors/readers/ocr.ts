@@ -1,0 +1,105 @@
+/**
+ * The OCR reader: scanned PDF pages and image files (PNG, JPEG, TIFF) → the
+ * same line/block model the text readers produce, with `Line.confidence`
+ * and `source.ocr: true`.
+ *
+ * Pipeline per page: the scan's pixels (the image embedded in the PDF page,
+ * taken out by pdf.js, or the decoded image file) → grayscale with red
+ * stamps dropped → about 300 dpi → straightened → tesseract (the Debian CLI
+ * when installed, else tesseract.js) → words with boxes → the PDF reader's
+ * layout (header and closing columns, furniture, paragraphs) → OCR
+ * confusions repaired where the letter format pins the reading.
+ */
+import { ReadError } from "../errors.ts";
+import type { TextModel } from "../model.ts";
+import { decodeImage, type ImageFormat } from "./ocr/decode-image.ts";
+import { openSession } from "./ocr/engine.ts";
+import { buildOcrModel } from "./ocr/layout.ts";
+import { ocrPages, type PageSource } from "./ocr/pages.ts";
+import { openPdfImages } from "./ocr/pdf-images.ts";
+import type { EngineName, OcrSession } from "./ocr/session.ts";
+import { spliceModels, withoutScanWarnings } from "./ocr/splice.ts";
+
+export type { EngineName } from "./ocr/session.ts";
+export type { ImageFormat } from "./ocr/decode-image.ts";
+
+export interface OcrReadOptions {
+  fileName?: string;
+  /** Force an engine; by default the CLI when installed (see ocr/engine.ts). */
+  engine?: EngineName;
+  /** Per-page OCR limit in milliseconds (VANTHU_OCR_TIMEOUT_MS, default 60 s). */
+  timeoutMs?: number;
+}
+
+export const DEFAULT_PAGE_TIMEOUT_MS = 60_000;
+
+const pageTimeout = (options: OcrReadOptions) =>
+  options.timeoutMs ?? (Number(process.env.VANTHU_OCR_TIMEOUT_MS) || DEFAULT_PAGE_TIMEOUT_MS);
+
+/**
+ * OCR of a PDF's scanned pages. `textModel` is what `readPdf` made of the file
+ * (its warnings and signatures are kept); `pages` are the pages to OCR, by
+ * default all. When some pages are left out, their text-layer lines are
+ * spliced with the OCR'd ones in page order.
+ */
+export async function readScannedPdf(bytes: Uint8Array, textModel: TextModel, options: OcrReadOptions & { pages?: number[] } = {}): Promise<TextModel> {
+  const all = Array.from({ length: textModel.source.pages }, (_, i) => i + 1);
+  const wanted = options.pages ?? all;
+  const ocrSet = new Set(wanted);
+  let images: Awaited<ReturnType<typeof openPdfImages>> | null = null;
+  return withSession(options, async (session) => {
+    try {
+      images = await openPdfImages(bytes);
+      const source = images;
+      const sources: PageSource[] = wanted.map((page) => ({ page, load: async () => (await source.pageImage(page))?.image ?? null }));
+      const { pages, warnings } = await ocrPages(sources, session);
+      const ocrModel = buildOcrModel(pages, {
+        pageCount: textModel.source.pages,
+        format: "pdf",
+        reader: session.engine,
+        warnings: ocrSet.size === all.length ? [...withoutScanWarnings(textModel.source.warnings, ocrSet), ...warnings] : warnings,
+      });
+      if (ocrSet.size < all.length) return spliceModels(textModel, ocrModel, ocrSet);
+      if (!ocrModel.lines.length) throw new ReadError("no_text", "the PDF is a scan and OCR found no text on its pages", options.fileName);
+      if (textModel.source.signatures) ocrModel.source.signatures = textModel.source.signatures;
+      return ocrModel;
+    } finally {
+      await (images as Awaited<ReturnType<typeof openPdfImages>> | null)?.close();
+    }
+  });
+}
+
+/** An image file (PNG, JPEG, or TIFF of one or more pages) → the model. */
+export async function readImage(bytes: Uint8Array, format: ImageFormat, options: OcrReadOptions = {}): Promise<TextModel> {
+  let decoded;
+  try {
+    decoded = await decodeImage(bytes, format);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    if (/not supported/.test(reason)) throw new ReadError("unsupported_format", `${reason}; save the scan as PNG, JPEG or PDF`, options.fileName);
+    throw new ReadError("corrupt_file", `the ${format.toUpperCase()} image is damaged or incomplete and cannot be decoded (${reason})`, options.fileName);
+  }
+  return withSession(options, async (session) => {
+    const sources: PageSource[] = decoded.map((image, i) => ({ page: i + 1, load: async () => image }));
+    const { pages, warnings } = await ocrPages(sources, session);
+    const model = buildOcrModel(pages, { pageCount: decoded.length, format: "image", reader: session.engine, warnings });
+    if (!model.lines.length) throw new ReadError("no_text", "OCR found no text in the image", options.fileName);
+    return model;
+  });
+}
+
+/** Runs `fn` with an OCR session that is always closed; unexpected failures become ocr_failed. */
+async function withSession<T>(options: OcrReadOptions, fn: (session: OcrSession) => Promise<T>): Promise<T> {
+  const sessionOptions = { timeoutMs: pageTimeout(options), ...(options.engine ? { engine: options.engine } : {}), ...(options.fileName ? { fileName: options.fileName } : {}) };
+  let session: OcrSession | null = null;
+  try {
+    session = await openSession(sessionOptions);
+    return await fn(session);
+  } catch (error) {
+    if (error instanceof ReadError) throw error.fileName || !options.fileName ? error : error.withFileName(options.fileName);
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ReadError("ocr_failed", `OCR failed (${reason})`, options.fileName);
+  } finally {
+    await session?.close();
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * Image files → grayscale pages: PNG (pngjs), JPEG (pdf.js's own JPEG
+ * decoder, already a dependency), TIFF (tiff.ts; a multi-page TIFF is
+ * several pages). The pixels are decoded here rather than handed to tesseract
+ * as they are so that every page is straightened and scaled the same way,
+ * whichever engine reads it.
+ */
+import { PNG } from "pngjs";
+import { grayFromPixels, IMAGE_KIND, type GrayImage } from "./image.ts";
+import { decodeTiff } from "./tiff.ts";
+
+export type ImageFormat = "png" | "jpeg" | "tiff";
+
+/** Decoded pages; throws (any error) when the file cannot be decoded, for the caller to name. */
+export async function decodeImage(bytes: Uint8Array, format: ImageFormat): Promise<GrayImage[]> {
+  if (format === "png") return [decodePng(bytes)];
+  if (format === "jpeg") return [await decodeJpeg(bytes)];
+  return decodeTiff(bytes, decodeJpeg);
+}
+
+function decodePng(bytes: Uint8Array): GrayImage {
+  // pngjs expands every colour type and bit depth to 8-bit RGBA.
+  const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  const gray = grayFromPixels(png.width, png.height, png.data, IMAGE_KIND.RGBA_32BPP);
+  gray.dpi = pngDpi(bytes);
+  return gray;
+}
+
+/** The pHYs chunk's pixels per metre, as dpi; null when absent or not in metres. */
+function pngDpi(bytes: Uint8Array): number | null {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let p = 8; p + 8 <= bytes.length; ) {
+    const length = view.getUint32(p);
+    const type = String.fromCharCode(...bytes.subarray(p + 4, p + 8));
+    if (type === "pHYs" && length >= 9) {
+      const perMetre = view.getUint32(p + 8);
+      return bytes[p + 16] === 1 && perMetre > 0 ? Math.round(perMetre * 0.0254) : null;
+    }
+    if (type === "IDAT" || type === "IEND") return null;
+    p += 12 + length;
+  }
+  return null;
+}
+
+interface JpegDecoder {
+  parse(data: Uint8Array): void;
+  width: number;
+  height: number;
+  numComponents: number;
+  getData(options: { width: number; height: number; forceRGB?: boolean; isSourcePDF?: boolean }): Uint8ClampedArray;
+}
+
+// pdf.js ships its image decoders as a separate module without type declarations.
+const IMAGE_DECODERS = "pdfjs-dist/legacy/image_decoders/pdf.image_decoders.mjs";
+let decoders: Promise<{ JpegImage: new () => JpegDecoder }> | null = null;
+
+export async function decodeJpeg(bytes: Uint8Array): Promise<GrayImage> {
+  const { JpegImage } = await (decoders ??= import(IMAGE_DECODERS));
+  const jpeg = new JpegImage();
+  jpeg.parse(bytes);
+  const { width, height, numComponents } = jpeg;
+  const data = jpeg.getData({ width, height, forceRGB: numComponents !== 1, isSourcePDF: false });
+  const gray = grayFromPixels(width, height, data, numComponents === 1 ? 0 : IMAGE_KIND.RGB_24BPP);
+  gray.dpi = jfifDpi(bytes);
+  return gray;
+}
+
+/** Density from the JFIF APP0 segment (units 1 = dpi, 2 = dots per cm). */
+function jfifDpi(bytes: Uint8Array): number | null {
+  if (bytes[2] !== 0xff || bytes[3] !== 0xe0) return null;
+  if (String.fromCharCode(...bytes.subarray(6, 11)) !== "JFIF\0") return null;
+  const units = bytes[13];
+  const x = (bytes[14]! << 8) | bytes[15]!;
+  if (!x || (units !== 1 && units !== 2)) return null;
+  return units === 1 ? x : Math.round(x * 2.54);
+}

@@ -1,0 +1,132 @@
+/**
+ * Straightening a scan. Measured on the shared scans: a page scanned 2° askew
+ * lost whole paragraphs in tesseract's page layout analysis (--psm 3 and 4
+ * read 200 of its 580 words); the same page straightened read all of them.
+ * tesseract corrects small skew per line but not in its block finding, so the
+ * page is straightened before it is handed over.
+ *
+ * The angle comes from a projection profile: on a reduced, binarised copy,
+ * the dark pixels are projected onto the vertical along each candidate
+ * angle; along the text lines' own angle the profile is sharpest (lines and
+ * gaps alternate), which the sum of squared bin counts measures.
+ */
+import { scaleImage, type GrayImage } from "./image.ts";
+
+/** Skew is looked for within this many degrees either way; more is a rotated page, not a skewed one. */
+const MAX_ANGLE = 6;
+/** Below this (degrees) rotating costs more than it helps: tesseract copes per line. */
+const MIN_ANGLE = 0.15;
+/** Width of the reduced copy the angle is measured on. */
+const WORK_WIDTH = 800;
+
+/** The angle (degrees) of the text lines: positive when they run down to the right. */
+export function estimateSkew(img: GrayImage): number {
+  const factor = Math.min(1, WORK_WIDTH / img.width);
+  const small = factor < 1 ? scaleImage(img, factor) : img;
+  const threshold = otsu(small.data);
+  const xs: number[] = [];
+  const ys: number[] = [];
+  const cx = small.width / 2;
+  const cy = small.height / 2;
+  for (let y = 0; y < small.height; y++) {
+    for (let x = 0; x < small.width; x++) {
+      if (small.data[y * small.width + x]! < threshold) {
+        xs.push(x - cx);
+        ys.push(y - cy);
+      }
+    }
+  }
+  // Too little ink (a blank or nearly blank page) gives no reliable profile.
+  if (xs.length < 500 || xs.length > 0.5 * small.width * small.height) return 0;
+  const score = (deg: number) => profileScore(xs, ys, Math.tan((deg * Math.PI) / 180), small.height + small.width);
+  let best = 0;
+  let bestScore = score(0);
+  const zeroScore = bestScore;
+  for (let deg = -MAX_ANGLE; deg <= MAX_ANGLE + 1e-9; deg += 0.25) {
+    const s = score(deg);
+    if (s > bestScore) [best, bestScore] = [deg, s];
+  }
+  const coarse = best;
+  for (let deg = coarse - 0.25; deg <= coarse + 0.25 + 1e-9; deg += 0.025) {
+    const s = score(deg);
+    if (s > bestScore) [best, bestScore] = [deg, s];
+  }
+  // A profile barely sharper than the unrotated one is noise (a page of pictures, a stamp).
+  if (bestScore < zeroScore * 1.02) return 0;
+  return Math.round(best * 100) / 100;
+}
+
+function profileScore(xs: number[], ys: number[], slope: number, span: number): number {
+  const bins = new Float64Array(2 * span + 1);
+  for (let i = 0; i < xs.length; i++) {
+    const b = Math.round(ys[i]! - xs[i]! * slope) + span;
+    if (b >= 0 && b < bins.length) bins[b]!++;
+  }
+  let sum = 0;
+  for (const c of bins) sum += c * c;
+  return sum;
+}
+
+/** Otsu's threshold of an 8-bit histogram. */
+export function otsu(data: Uint8Array): number {
+  const hist = new Float64Array(256);
+  for (const v of data) hist[v]!++;
+  const total = data.length;
+  let sumAll = 0;
+  for (let i = 0; i < 256; i++) sumAll += i * hist[i]!;
+  let sumB = 0;
+  let weightB = 0;
+  let best = 128;
+  let bestVar = -1;
+  for (let t = 0; t < 256; t++) {
+    weightB += hist[t]!;
+    if (weightB === 0) continue;
+    const weightF = total - weightB;
+    if (weightF === 0) break;
+    sumB += t * hist[t]!;
+    const meanB = sumB / weightB;
+    const meanF = (sumAll - sumB) / weightF;
+    const between = weightB * weightF * (meanB - meanF) ** 2;
+    if (between > bestVar) [bestVar, best] = [between, t + 1];
+  }
+  return best;
+}
+
+/** Rotates so that lines running at `degrees` become horizontal (bilinear; the corners fill with paper). */
+export function rotate(img: GrayImage, degrees: number): GrayImage {
+  const theta = (degrees * Math.PI) / 180;
+  const cos = Math.cos(theta);
+  const sin = Math.sin(theta);
+  const { width, height, data } = img;
+  const out = new Uint8Array(width * height);
+  const cx = (width - 1) / 2;
+  const cy = (height - 1) / 2;
+  for (let Y = 0; Y < height; Y++) {
+    const dy = Y - cy;
+    // Source of (X, Y) is R(θ)·(X, Y) about the centre; advanced incrementally along the row.
+    let sx = -cx * cos - dy * sin + cx;
+    let sy = -cx * sin + dy * cos + cy;
+    for (let X = 0; X < width; X++, sx += cos, sy += sin) {
+      const x0 = Math.floor(sx);
+      const y0 = Math.floor(sy);
+      if (x0 < 0 || y0 < 0 || x0 >= width - 1 || y0 >= height - 1) {
+        out[Y * width + X] = 255;
+        continue;
+      }
+      const fx = sx - x0;
+      const fy = sy - y0;
+      const i = y0 * width + x0;
+      const top = data[i]! + (data[i + 1]! - data[i]!) * fx;
+      const bottom = data[i + width]! + (data[i + width + 1]! - data[i + width]!) * fx;
+      out[Y * width + X] = top + (bottom - top) * fy;
+    }
+  }
+  return { width, height, data: out, dpi: img.dpi };
+}
+
+/** Straightens the page when it is measurably askew; returns the image and the angle corrected. */
+export function deskew(img: GrayImage): { image: GrayImage; angle: number } {
+  const angle = estimateSkew(img);
+  if (Math.abs(angle) < MIN_ANGLE) return { image: img, angle: 0 };
+  return { image: rotate(img, angle), angle };
+}

@@ -1,0 +1,51 @@
+/**
+ * At most one OCR process per core. tesseract runs single-threaded here
+ * (OMP_THREAD_LIMIT=1: its OpenMP threads only fight each other when several
+ * pages run at once), so one process per core keeps every core busy and the
+ * machine responsive. The limit is process-wide: two documents read at the
+ * same time share it.
+ */
+import { availableParallelism } from "node:os";
+
+export class Limiter {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(readonly max: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    // A released slot is handed straight to the next waiter, so a newcomer cannot take it in between.
+    if (this.active >= this.max) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.active++;
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    }
+  }
+}
+
+export const OCR_SLOTS = Math.max(1, availableParallelism());
+export const ocrLimiter = new Limiter(OCR_SLOTS);
+
+/** Maps with at most `limit` calls in flight; results in input order; the first failure rejects. */
+export async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < items.length) {
+      const i = next++;
+      try {
+        results[i] = await fn(items[i]!, i);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

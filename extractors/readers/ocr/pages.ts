@@ -1,0 +1,45 @@
+/**
+ * One page through OCR: its image taken out (lazily, so at most a few pages'
+ * pixels are in memory at once), brought to about 300 dpi, straightened,
+ * cleared of ruled lines, and read by the session's engine.
+ */
+import { deskew } from "./deskew.ts";
+import { inkRatio, normalizeResolution, type GrayImage } from "./image.ts";
+import { removeRules } from "./rules.ts";
+import type { OcrPage } from "./layout.ts";
+import { mapLimited, OCR_SLOTS } from "./limit.ts";
+import type { OcrSession } from "./session.ts";
+
+export interface PageSource {
+  page: number;
+  /** The page's image, or null when the page has none (a PDF page that draws no image). */
+  load(): Promise<GrayImage | null>;
+}
+
+export interface PagesResult {
+  pages: OcrPage[];
+  warnings: string[];
+}
+
+/** Less ink than this share of sampled pixels: a blank page (or the back of a sheet), not read. */
+const BLANK_INK = 0.0005;
+
+export async function ocrPages(sources: PageSource[], session: OcrSession): Promise<PagesResult> {
+  // One more page in preparation than there are OCR slots: the next page's image is
+  // decoded and straightened while the others are read.
+  const results = await mapLimited(sources, OCR_SLOTS + 1, async (source) => {
+    const raw = await source.load();
+    if (!raw) return { page: null, warning: `page ${source.page} has neither text nor an image to read` };
+    const scaled = normalizeResolution(raw);
+    if (inkRatio(scaled) < BLANK_INK) return { page: null, warning: `page ${source.page} is blank` };
+    const { image, angle } = deskew(scaled);
+    const warning = Math.abs(angle) >= 3 ? `page ${source.page} was scanned ${Math.abs(angle)}° askew and straightened` : null;
+    const words = await session.recognize(removeRules(image), source.page);
+    const page: OcrPage = { page: source.page, words, width: image.width, height: image.height, dpi: image.dpi };
+    return { page, warning };
+  });
+  return {
+    pages: results.flatMap((r) => (r.page ? [r.page] : [])),
+    warnings: results.flatMap((r) => (r.warning ? [r.warning] : [])),
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * The fixed wording of a letter's frame, restored where OCR lost a
+ * diacritic. The header, the document-type title and the signature block
+ * use a closed set of phrases (Nghị định 30/2020, Phụ lục I and III), and
+ * the place names are the provinces and centrally-run cities: a run of
+ * capitalised words whose diacritic-free form equals one of them can only be
+ * that phrase ("CHU TỊCH" → "CHỦ TỊCH", "KÉ HOẠCH" → "KẾ HOẠCH",
+ * "Cân Thơ" → "Cần Thơ"). Diacritics are what the fast OCR models miss most
+ * in bold capitals, and words in capitals are never ordinary prose.
+ */
+import { fold } from "../../text/normalize.ts";
+
+/** Phrases in capitals: the header, titles of document types, the signature's authority and titles. */
+const CAPITAL_PHRASES = [
+  "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "ĐẢNG CỘNG SẢN VIỆT NAM",
+  "ỦY BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN", "ỦY BAN MẶT TRẬN TỔ QUỐC VIỆT NAM", "THÀNH PHỐ", "THỊ XÃ", "TỈNH",
+  "VĂN PHÒNG", "BAN CHỈ ĐẠO", "CHÍNH PHỦ", "THỦ TƯỚNG CHÍNH PHỦ", "ĐẠI HỌC", "CÔNG THƯƠNG",
+  "THÔNG BÁO", "KẾ HOẠCH", "QUYẾT ĐỊNH", "CHỈ THỊ", "NGHỊ QUYẾT", "CÔNG VĂN", "BÁO CÁO", "TỜ TRÌNH",
+  "HƯỚNG DẪN", "CHƯƠNG TRÌNH", "KẾT LUẬN", "CÔNG ĐIỆN", "GIẤY MỜI", "QUY CHẾ", "QUY ĐỊNH", "PHƯƠNG ÁN", "ĐỀ ÁN",
+  "PHÓ CHỦ TỊCH", "CHỦ TỊCH", "PHÓ GIÁM ĐỐC", "GIÁM ĐỐC", "TỔNG GIÁM ĐỐC", "PHÓ CHÁNH VĂN PHÒNG", "CHÁNH VĂN PHÒNG",
+  "PHÓ TRƯỞNG BAN", "TRƯỞNG BAN", "PHÓ HIỆU TRƯỞNG", "HIỆU TRƯỞNG", "BỘ TRƯỞNG", "THỨ TRƯỞNG", "CHÁNH THANH TRA",
+  "TRƯỞNG PHÒNG", "CỤC TRƯỞNG", "VỤ TRƯỞNG", "VIỆN TRƯỞNG", "BÍ THƯ",
+];
+
+/** Provinces and centrally-run cities, before and after the 2025 merger (names of two or more syllables). */
+const PLACES = [
+  "An Giang", "Bà Rịa - Vũng Tàu", "Bạc Liêu", "Bắc Giang", "Bắc Kạn", "Bắc Ninh", "Bến Tre", "Bình Dương", "Bình Định",
+  "Bình Phước", "Bình Thuận", "Cà Mau", "Cao Bằng", "Cần Thơ", "Đà Nẵng", "Đắk Lắk", "Đắk Nông", "Điện Biên", "Đồng Nai",
+  "Đồng Tháp", "Gia Lai", "Hà Giang", "Hà Nam", "Hà Nội", "Hà Tĩnh", "Hải Dương", "Hải Phòng", "Hậu Giang", "Hòa Bình",
+  "Hồ Chí Minh", "Hưng Yên", "Khánh Hòa", "Kiên Giang", "Kon Tum", "Lai Châu", "Lạng Sơn", "Lào Cai", "Lâm Đồng", "Long An",
+  "Nam Định", "Nghệ An", "Ninh Bình", "Ninh Thuận", "Phú Thọ", "Phú Yên", "Quảng Bình", "Quảng Nam", "Quảng Ngãi",
+  "Quảng Ninh", "Quảng Trị", "Sóc Trăng", "Sơn La", "Tây Ninh", "Thái Bình", "Thái Nguyên", "Thanh Hóa", "Thừa Thiên Huế",
+  "Tiền Giang", "Trà Vinh", "Tuyên Quang", "Vĩnh Long", "Vĩnh Phúc", "Yên Bái",
+];
+
+/**
+ * Phrases of the frame matched in any case; each has no other reading without
+ * diacritics ("Tự do" alone would: "từ đó", so the whole tiêu ngữ is the phrase).
+ */
+const ANY_CASE = ["Độc lập - Tự do - Hạnh phúc", "thành phố", "Nơi nhận", "Kính gửi"];
+
+/** caps: only words in capitals; capitalised: each word starts with a capital; any: any case, kept. */
+type Mode = "caps" | "capitalised" | "any";
+
+interface Phrase {
+  folded: string[];
+  words: string[];
+  mode: Mode;
+}
+
+function phrase(text: string, mode: Mode): Phrase {
+  const words = text.split(/\s+/).filter((w) => w !== "-");
+  return { words, folded: words.map((w) => fold(w)), mode };
+}
+
+const PHRASES: Phrase[] = [
+  ...CAPITAL_PHRASES.map((p) => phrase(p, "caps")),
+  ...PLACES.map((p) => phrase(p, "capitalised")),
+  ...ANY_CASE.map((p) => phrase(p, "any")),
+]
+  // Longest first, so "PHÓ CHỦ TỊCH" wins over "CHỦ TỊCH".
+  .sort((a, b) => b.words.length - a.words.length);
+
+const FRAME_WORDS = new Set(CAPITAL_PHRASES.flatMap((p) => p.split(/\s+/).map((w) => fold(w))));
+
+/** A word in capitals of the frame's fixed phrases (a title word of the signature: CHỦ, TỊCH, PHÓ...). */
+export function isFrameWord(word: string): boolean {
+  const w = word.replace(/[^\p{L}]+/gu, "");
+  return w.length > 0 && isCapitals(w) && FRAME_WORDS.has(fold(w));
+}
+
+const isCapitals = (w: string) => w === w.toUpperCase() && /\p{Lu}/u.test(w);
+const isCapitalised = (w: string) => /^\p{Lu}/u.test(w);
+
+/** Restores the fixed phrases in one line; every other character stays where it was. */
+export function restorePhrases(line: string): string {
+  const tokens = [...line.matchAll(/[\p{L}]+/gu)].map((m) => ({ text: m[0], start: m.index, folded: fold(m[0]) }));
+  if (!tokens.length) return line;
+  const replacements: { start: number; end: number; text: string }[] = [];
+  for (let i = 0; i < tokens.length; ) {
+    let matched = 0;
+    for (const p of PHRASES) {
+      const n = p.words.length;
+      if (i + n > tokens.length) continue;
+      const run = tokens.slice(i, i + n);
+      if (!run.every((t, k) => t.folded === p.folded[k])) continue;
+      const caps = run.every((t) => isCapitals(t.text));
+      if (p.mode === "caps" && !caps) continue;
+      if (p.mode === "capitalised" && !run.every((t) => isCapitalised(t.text))) continue;
+      // Words must be neighbours (a space or " - " between), not picked across punctuation.
+      const gaps = run.slice(1).map((t, k) => line.slice(run[k]!.start + run[k]!.text.length, t.start));
+      if (!gaps.every((g) => /^\s*(?:[-–]\s*)?$/u.test(g))) continue;
+      run.forEach((t, k) => {
+        const word = p.words[k]!;
+        // The OCR'd word's case is kept: capitals stay capitals, a capital initial stays.
+        const text = caps ? word.toUpperCase() : p.mode === "any" ? matchCase(word, t.text) : word;
+        if (text !== t.text) replacements.push({ start: t.start, end: t.start + t.text.length, text });
+      });
+      matched = n;
+      break;
+    }
+    i += matched || 1;
+  }
+  let out = line;
+  for (const r of replacements.reverse()) out = out.slice(0, r.start) + r.text + out.slice(r.end);
+  return out;
+}
+
+function matchCase(word: string, like: string): string {
+  const lower = word.toLowerCase();
+  return isCapitalised(like) ? lower.charAt(0).toUpperCase() + lower.slice(1) : lower;
+}
