@@ -25,11 +25,13 @@ export function readPlainText(text: string, options: PlainTextOptions): TextMode
   };
   const blankLines = new Set<number>();
   let blankBefore = false;
-  for (const rawLine of text.normalize("NFC").split(/\r\n|\r|\n/)) {
-    const pages = rawLine.split("\f");
+  // Whole-document passes first (NFC, odd spaces to plain ones), so each line needs only the light ones.
+  const prepared = text.normalize("NFC").replace(/[\t\v\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/g, " ");
+  for (const rawLine of prepared.split(/\r\n|\r|\n/)) {
+    const pages = rawLine.includes("\f") ? rawLine.split("\f") : [rawLine];
     for (let p = 0; p < pages.length; p++) {
       if (p > 0) page++;
-      const value = normalizeLine(pages[p]!, true);
+      const value = normalizeLine(pages[p]!, true, true);
       if (!value) {
         blankBefore = true;
         continue;

@@ -16,15 +16,16 @@ const AUTOLINK = /<((?:https?|ftp|mailto):[^>\s]+)>/g;
 
 const NEEDS_MARKUP_PASS = /[*~_<]/;
 
-export function normalizeLine(raw: string, isNfc = false): string {
+export function normalizeLine(raw: string, isNfc = false, plainSpaces = false): string {
   // \s covers NBSP and the other odd spaces; the collapse below turns them into plain spaces.
-  // A reader that normalised the whole document to NFC first says so and skips the per-line pass.
+  // A reader that normalised the whole document to NFC (and odd spaces to plain ones) first says so
+  // and skips those per-line passes.
   let s = isNfc ? raw : raw.normalize("NFC");
   if (HAS_INVISIBLE.test(s)) s = s.replace(INVISIBLE, "");
   const bullet = /^\s*\*\s+/.exec(s);
   if (bullet) s = s.slice(bullet[0].length);
   if (NEEDS_MARKUP_PASS.test(s)) s = s.replace(EMPHASIS, "").replace(UNDERSCORE_MARKUP, "").replace(AUTOLINK, "$1");
-  if (s.includes("  ") || s.charCodeAt(0) === 32 || s.charCodeAt(s.length - 1) === 32 || ODD_WHITESPACE.test(s)) {
+  if (s.includes("  ") || s.charCodeAt(0) === 32 || s.charCodeAt(s.length - 1) === 32 || (!plainSpaces && ODD_WHITESPACE.test(s))) {
     s = s.replace(/\s+/g, " ").trim();
   }
   return bullet && s ? `* ${s}` : s;
