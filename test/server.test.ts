@@ -9,6 +9,7 @@ import type { Extraction } from "../schemas/extraction.ts";
 import type { IngestInput, Services } from "../pipeline/services.ts";
 import type { NewDocument, Store } from "../pipeline/store/types.ts";
 import type { OutboxStore } from "../pipeline/store/outbox-types.ts";
+import type { ReviewStore } from "../pipeline/store/review-types.ts";
 import { buildServer } from "../pipeline/server/app.ts";
 import { contentDisposition, fileNameFromContentDisposition, fileNameFromHeader } from "../pipeline/server/filename.ts";
 import { keyMatches } from "../pipeline/server/auth.ts";
@@ -25,6 +26,7 @@ class MemoryStore implements Store {
   up = true;
   // The ingest API never touches tasks or the outbox: any use fails the test loudly.
   readonly outbox = new Proxy({}, { get: (_t, name) => { throw new Error(`outbox.${String(name)} is not used by the ingest API`); } }) as OutboxStore;
+  readonly review = new Proxy({}, { get: (_t, name) => { throw new Error(`review.${String(name)} is not used by the ingest API`); } }) as ReviewStore;
   private seq = 0;
 
   async migrate() {}

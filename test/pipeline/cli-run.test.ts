@@ -4,6 +4,9 @@ import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { randomBytes } from "node:crypto";
+import { WebhookReceiver } from "../support/webhook-receiver.ts";
+import { assertValidPayload } from "../support/payload-schema.ts";
 import { distinctLetters, dropInto, root, tempDir, waitFor } from "./helpers.ts";
 
 /** `vanthu run` as a user starts it: one process, embedded store and queue, folder and HTTP. */
@@ -41,6 +44,57 @@ describe("vanthu run", () => {
     const requeued = await run(process.execPath, [vanthu, "requeue", "--failed"], { cwd: root, env });
     expect(requeued.stdout).toContain("1 requeued");
   }, 90_000);
+
+  it("a letter dropped in the folder and approved over the API reaches the tracker as verified, routed task events", async () => {
+    const dataDir = await tempDir("run-deliver");
+    const port = await freePort();
+    const secret = `whsec_${randomBytes(32).toString("base64")}`;
+    const receiver = new WebhookReceiver({ secrets: [secret] });
+    await receiver.start();
+    const endpoints = [{ id: "tracker", url: receiver.url, secretEnv: "TRACKER_SECRET" }];
+    const env = {
+      ...process.env,
+      VANTHU_DATA_DIR: dataDir,
+      VANTHU_HTTP_PORT: String(port),
+      VANTHU_API_KEYS: "k-deliver",
+      VANTHU_ENDPOINTS: JSON.stringify(endpoints),
+      TRACKER_SECRET: secret,
+      VANTHU_ORG_DIRECTORY: join(root, "fixtures/org-directory.example.json"),
+      VANTHU_STABLE_MS: "200",
+      VANTHU_LOG_LEVEL: "warn",
+      REDIS_URL: "",
+      DATABASE_URL: "",
+    };
+    const child = spawn(process.execPath, [vanthu, "run"], { cwd: root, env, stdio: ["ignore", "ignore", "pipe"] });
+    child.stderr!.on("data", () => undefined);
+    const auth = { authorization: "Bearer k-deliver" };
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      await waitFor("server up", async () => (await fetch(`${base}/healthz`).catch(() => null))?.ok, 30_000);
+      const [letter] = await distinctLetters(1, "folder-to-tracker");
+      await writeFile(join(dataDir, "inbox", "cong-van-1302.txt"), letter!.text);
+      const listed = await waitFor("extracted from the folder", async () => {
+        const body = (await (await fetch(`${base}/api/v1/documents?state=to_review`, { headers: auth })).json()) as { items: { id: string }[] };
+        return body.items[0];
+      }, 30_000);
+      const approved = await fetch(`${base}/api/v1/documents/${listed.id}/approve`, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ by: "reviewer" }) });
+      expect(approved.status).toBe(200);
+      await waitFor("delivered", async () => {
+        const body = (await (await fetch(`${base}/api/v1/documents/${listed.id}`, { headers: auth })).json()) as { document: { state: string } };
+        return body.document.state === "delivered";
+      }, 30_000);
+      const events = receiver.uniqueById();
+      expect(events.length).toBeGreaterThanOrEqual(5);
+      expect(receiver.received.every((r) => r.signatureValid)).toBe(true);
+      for (const e of events) assertValidPayload(e.json);
+      const routed = events.map((e) => (e.json as { data: { task: { assignees: { trackerId: string | null }[] } } }).data.task.assignees).flat();
+      expect(routed.some((a) => a.trackerId === "unit-vp")).toBe(true);
+    } finally {
+      child.kill("SIGTERM");
+      await new Promise((r) => child.once("exit", r));
+      await receiver.stop();
+    }
+  }, 60_000);
 
   it("serves the ingest API and the folder at once; an uploaded letter is extracted and visible by id", async () => {
     const dataDir = await tempDir("run-http");

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { createRuntime, type Runtime } from "../../pipeline/runtime.ts";
 import { WebhookPayloadSchema, type EndpointConfig } from "../../schemas/webhook.ts";
 import { WebhookReceiver } from "../support/webhook-receiver.ts";
+import { assertValidPayload } from "../support/payload-schema.ts";
 import { distinctLetters, quietLogger, root, tempDir, testConfig, waitFor } from "./helpers.ts";
 
 /**
@@ -19,11 +20,15 @@ const secret = `whsec_${randomBytes(32).toString("base64")}`;
 process.env[SECRET_ENV] = secret;
 
 const cleanups: (() => Promise<void>)[] = [];
+const receivers: WebhookReceiver[] = [];
 afterEach(async () => {
+  // Every body any test's tracker received must match the published JSON Schema.
+  for (const r of receivers.splice(0)) for (const delivery of r.received) assertValidPayload(delivery.json);
   while (cleanups.length) await cleanups.pop()!();
 });
 
 async function setup(receiver: WebhookReceiver, endpoint: Partial<EndpointConfig> = {}) {
+  receivers.push(receiver);
   await receiver.start();
   cleanups.push(() => receiver.stop());
   const dataDir = await tempDir("deliver");
@@ -120,6 +125,7 @@ describe("webhook delivery", () => {
 
   it("vanthu deliveries replay --failed-since sends failed deliveries again from the command line", async () => {
     const receiver = new WebhookReceiver({ secrets: [secret] }).respondWith(400);
+    receivers.push(receiver);
     await receiver.start();
     cleanups.push(() => receiver.stop());
     const dataDir = await tempDir("replay-cli");

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import pg from "pg";
 import { createRuntime, type Runtime } from "../../pipeline/runtime.ts";
 import { WebhookReceiver } from "../support/webhook-receiver.ts";
+import { assertValidPayload } from "../support/payload-schema.ts";
 import { POSTGRES_ADMIN_URL, REDIS_SERVER, distinctLetters, quietLogger, root, tempDir, testConfig, waitFor } from "./helpers.ts";
 
 /**
@@ -165,6 +166,7 @@ describe("distributed pipeline (BullMQ, PostgreSQL, worker processes)", () => {
       }
       expect(receiver.uniqueById()).toHaveLength(stored.length);
       expect(receiver.received.every((r) => r.signatureValid)).toBe(true);
+      for (const r of receiver.received) assertValidPayload(r.json);
     } finally {
       for (const w of workers.splice(0)) w.kill("SIGKILL");
       await receiver.stop();
