@@ -1,7 +1,8 @@
-import { Migrator, type Migration, type MigrationProvider } from "kysely/migration";
+import { Migrator, type Migration, type MigrationProvider } from "kysely";
 import type { Kysely } from "kysely";
 import { initial } from "./0001_initial.ts";
 import { tasksOutbox } from "./0002_tasks_outbox.ts";
+import { review } from "./0003_review.ts";
 
 /**
  * Every migration, in order of their names. Static imports rather than
@@ -11,6 +12,7 @@ import { tasksOutbox } from "./0002_tasks_outbox.ts";
 const MIGRATIONS: Record<string, Migration> = {
   "0001_initial": initial,
   "0002_tasks_outbox": tasksOutbox,
+  "0003_review": review,
 };
 
 /** The migrations' names in the order they apply. */
