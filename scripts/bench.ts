@@ -14,6 +14,7 @@ import { extract, extractFromText } from "../extractors/index.ts";
 import { readPdf } from "../extractors/readers/pdf.ts";
 import { readDocx } from "../extractors/readers/docx.ts";
 import { createExtractionPool, defaultPoolSize } from "../pipeline/isolation/index.ts";
+import { benchPipeline } from "./bench/pipeline.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const lettersDir = resolve(root, "../shared/fixtures/letters");
@@ -229,6 +230,7 @@ const pdf = await benchPdf();
 const docx = await benchDocx();
 const pool = await benchPool();
 const ocr = await benchOcr();
+const pipeline = process.env.VANTHU_BENCH_SKIP_PIPELINE ? [] : await benchPipeline(lettersDir, Number(process.env.VANTHU_BENCH_LETTERS ?? 500));
 
 const num = (n: number | null, d = 1) => (n === null ? "-" : n.toFixed(d)).padStart(12);
 console.log("\nReaders alone, one core");
@@ -250,5 +252,13 @@ if (!ocr) console.log("OCR: not measured yet (benchOcr)");
 
 mkdirSync(join(root, "bench-results"), { recursive: true });
 const file = join(root, "bench-results/bench.json");
-writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), node: process.version, extractor: rows, pdf, docx, pool, ocr }, null, 2) + "\n");
+const alone = rows[0]!.perSecond;
+console.log("\nEnd to end through the queue: text letters accepted → extracted and stored");
+console.log("mode".padEnd(40) + "workers".padStart(8) + "docs/s".padStart(10) + "vs alone".padStart(10) + "p50 ms".padStart(9) + "p95 ms".padStart(9) + "peak RSS MB".padStart(13));
+for (const p of pipeline) {
+  console.log(p.mode.padEnd(40) + String(p.workers).padStart(8) + p.docsPerSecond.toFixed(1).padStart(10) + `${(alone / p.docsPerSecond).toFixed(1)}×`.padStart(10) + String(Math.round(p.p50Ms)).padStart(9) + String(Math.round(p.p95Ms)).padStart(9) + p.peakRssMb.toFixed(0).padStart(13));
+}
+console.log("(vs alone: the extractor alone's letters/s on one core divided by the pipeline's docs/s: the queue, store and isolation overhead)");
+
+writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), node: process.version, extractor: rows, pdf, docx, pool, ocr, pipeline }, null, 2) + "\n");
 console.log(`\nwritten ${file}`);
