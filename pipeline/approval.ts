@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { Config } from "../schemas/config.ts";
 import type { DocumentRecord, DocumentState } from "../schemas/document.ts";
-import type { Extraction, Task } from "../schemas/extraction.ts";
+import type { DocumentFields, Extraction, Task } from "../schemas/extraction.ts";
 import type { WebhookPayload, WebhookTask } from "../schemas/webhook.ts";
 import type { Router } from "./delivery/routing.ts";
 import type { JobQueues } from "./queue/types.ts";
@@ -31,6 +31,8 @@ export interface ApproveRequest {
   tasks?: TaskEdit[];
   /** The state the reviewer saw (compare-and-set); default: the document's current state. */
   from?: DocumentState;
+  /** The reviewer's corrected header fields, sent in place of the extracted ones; absent: as extracted. */
+  documentFields?: DocumentFields;
 }
 
 export class ApprovalError extends Error {
@@ -75,7 +77,15 @@ export function createApproval(deps: { store: Store; queues: JobQueues; config: 
       by: request.by,
       tasks,
       endpoints: config.endpoints.map((e) => ({ id: e.id, mode: e.mode, events: e.events })),
-      payloadFor: (change, approvedAt) => buildPayload(change, approvedAt, { document, extraction: latest.extraction, extractionId: latest.id, by: request.by, publicUrl: config.publicUrl }),
+      payloadFor: (change, approvedAt) =>
+        buildPayload(change, approvedAt, {
+          document,
+          extraction: latest.extraction,
+          extractionId: latest.id,
+          by: request.by,
+          publicUrl: config.publicUrl,
+          ...(request.documentFields ? { documentFields: request.documentFields } : {}),
+        }),
     });
     if (!result) throw new ApprovalError("conflict", `document ${document.id} is no longer ${request.from ?? document.state}`);
     for (const delivery of result.deliveries) await queues.enqueueDeliver({ deliveryId: delivery.id, attempt: 1 });
@@ -105,16 +115,22 @@ function webhookTask(t: StoredTask): WebhookTask {
   };
 }
 
+function headerDiffers(a: DocumentFields, b: DocumentFields): boolean {
+  return (["type", "issuer", "number", "symbol", "date", "subject"] as const).some((k) => a[k] !== b[k]);
+}
+
 interface PayloadContext {
   document: DocumentRecord;
   extraction: Extraction;
   extractionId: string;
   by: string;
   publicUrl: string;
+  /** Corrected header fields (the review page); the extraction itself is never changed. */
+  documentFields?: DocumentFields;
 }
 
 export function buildPayload(change: TaskChange | { eventType: "document.approved"; tasks: StoredTask[] }, approvedAt: string, ctx: PayloadContext): WebhookPayload {
-  const d = ctx.extraction.document;
+  const d = ctx.documentFields ?? ctx.extraction.document;
   const base = ctx.publicUrl.replace(/\/+$/, "");
   const document = { id: ctx.document.id, type: d.type, issuer: d.issuer, number: d.number, symbol: d.symbol, date: d.date, subject: d.subject };
   const links = {
@@ -128,7 +144,7 @@ export function buildPayload(change: TaskChange | { eventType: "document.approve
     extractorVersion: ctx.extraction.provenance.extractorVersion,
     approvedBy: ctx.by,
     approvedAt,
-    corrected: tasks.some((t) => t.corrected),
+    corrected: tasks.some((t) => t.corrected) || (ctx.documentFields !== undefined && headerDiffers(ctx.documentFields, ctx.extraction.document)),
   };
   if ("task" in change) return { type: change.eventType, timestamp: approvedAt, data: { task: webhookTask(change.task), document, links, provenance } };
   return { type: "document.approved", timestamp: approvedAt, data: { document, tasks: change.tasks.map(webhookTask), links, provenance } };

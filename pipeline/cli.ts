@@ -137,6 +137,27 @@ deliveries
     process.exitCode = await runDeliveries("replay", { ...(id ? { id } : {}), ...options }, io);
   });
 
+program
+  .command("export-gold")
+  .description("write reviewed (approved) documents in the shape of the shared gold files")
+  .argument("[id]", "a document id")
+  .option("--since <time>", "every document approved on the review page at or after this time (ISO 8601)")
+  .option("-o, --out <dir>", "write <dir>/<document id>.json per document (default: JSON on stdout)")
+  .action(async (id: string | undefined, options: { since?: string; out?: string }) => {
+    const { runExportGold } = await import("./cli/export-gold-command.ts");
+    process.exitCode = await runExportGold({ ...(id ? { id } : {}), ...options }, io);
+  });
+
+program
+  .command("hash-password")
+  .description("print the scrypt hash of a reviewer's password (read from standard input) for VANTHU_REVIEWERS")
+  .option("--user <name>", "print a whole account entry for this user")
+  .option("--role <role>", "reviewer or admin (with --user)", "reviewer")
+  .action(async (options: { user?: string; role?: string }) => {
+    const { runHashPassword } = await import("./review/hash-password-command.ts");
+    process.exitCode = await runHashPassword(options, io);
+  });
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

@@ -31,9 +31,13 @@ const ENV: Record<string, string> = {
   VANTHU_ENDPOINTS: "endpoints",
   VANTHU_ORG_DIRECTORY: "orgDirectory",
   VANTHU_PUBLIC_URL: "publicUrl",
+  VANTHU_REVIEWERS: "review.reviewers",
+  VANTHU_SESSION_SECRET: "review.sessionSecret",
+  VANTHU_SECURE_COOKIES: "review.secureCookies",
+  VANTHU_SESSION_HOURS: "review.sessionHours",
 };
-/** Variables whose value is JSON (a list of endpoints). */
-const JSON_VALUED = new Set(["VANTHU_ENDPOINTS"]);
+/** Variables whose value is JSON (a list of endpoints, of reviewer accounts). */
+const JSON_VALUED = new Set(["VANTHU_ENDPOINTS", "VANTHU_REVIEWERS"]);
 
 export class ConfigError extends Error {
   constructor(message: string) {

@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { Config } from "../schemas/config.ts";
-import type { DocumentRecord } from "../schemas/document.ts";
+import type { DocumentRecord, DocumentState } from "../schemas/document.ts";
 import type { Extraction } from "../schemas/extraction.ts";
 import { compareWithExtraction } from "./edxml/compare.ts";
 import type { EdxmlFields } from "./edxml/parse.ts";
@@ -14,6 +14,7 @@ import type { JobQueues } from "./queue/types.ts";
 import { runExtractJob } from "./jobs/extract.ts";
 import { runDeliverJob } from "./jobs/deliver.ts";
 import { createApproval } from "./approval.ts";
+import { canTake, nextState } from "./lifecycle.ts";
 import { createRouter, loadOrgDirectory } from "./delivery/routing.ts";
 import { readFile } from "node:fs/promises";
 import { createExtractor, type Extractor } from "./extractor.ts";
@@ -68,6 +69,14 @@ export async function createRuntime(config: Config, options: { logger?: Logger }
     await queues.enqueueDeliver({ deliveryId: delivery.id, attempt: delivery.attempts + 1 });
     return true;
   };
+  const rerunExtraction = async (request: { documentId: string; by: string; from: DocumentState }) => {
+    const event = { type: "RERUN" as const, by: request.by };
+    if (!canTake(request.from, event)) return null;
+    const moved = await store.transition(request.documentId, request.from, nextState(request.from, event), { type: "RERUN", data: { by: request.by } }, { errorCode: null, errorMessage: null });
+    // force: the finished extraction job of this content would otherwise make the enqueue a no-op.
+    if (moved) await queues.enqueueExtract({ documentId: moved.id, contentHash: moved.contentHash }, { force: true });
+    return moved;
+  };
   let extractor: Extractor | null = null;
 
   const quarantine = async (document: DocumentRecord, error: { code: string; message: string }) => {
@@ -90,6 +99,7 @@ export async function createRuntime(config: Config, options: { logger?: Logger }
     readOriginal,
     approve,
     replayDelivery,
+    rerunExtraction,
     queues: { dashboardQueues: () => queues.dashboardQueues(), ready: () => queues.ready(), counts: () => queues.counts() },
   };
 

@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { Config } from "../schemas/config.ts";
-import type { DocumentRecord, DocumentSource } from "../schemas/document.ts";
+import type { DocumentRecord, DocumentSource, DocumentState } from "../schemas/document.ts";
 import type { Store } from "./store/types.ts";
 
 /** What the HTTP server, the watcher and the CLI need from the running pipeline. */
@@ -24,6 +24,12 @@ export interface Services {
   approve(request: import("./approval.ts").ApproveRequest): Promise<{ document: DocumentRecord; deliveries: { id: string }[] }>;
   /** Sends a delivery again: a new attempt with a fresh timestamp and signature, the same webhook-id. */
   replayDelivery(deliveryId: string): Promise<boolean>;
+  /**
+   * Sends a document back to extraction (lifecycle RERUN, compare-and-set from
+   * the state the reviewer saw) and enqueues the job. Null when the document
+   * was no longer in `from`. Optional: hosts without queues leave it out.
+   */
+  rerunExtraction?(request: { documentId: string; by: string; from: DocumentState }): Promise<DocumentRecord | null>;
   config: Config;
   logger: Logger;
   store: Store;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { EndpointConfigSchema } from "./webhook.ts";
+import { ReviewerAccountSchema } from "./review.ts";
 
 /**
  * vanthu's configuration: from the environment (VANTHU_*, DATABASE_URL,
@@ -53,6 +54,19 @@ export const ConfigSchema = z.object({
   /** Approve without review when every field's confidence reaches this (0..1); off when absent. */
   autoApproveMinConfidence: z.coerce.number().min(0).max(1).optional(),
   reconcileIntervalMs: z.coerce.number().int().positive().default(30_000),
+  /** The review page (/review): off until at least one reviewer account is configured. */
+  review: z
+    .object({
+      /** Accounts (VANTHU_REVIEWERS, JSON): password hashes from `vanthu hash-password`, never passwords. */
+      reviewers: z.array(ReviewerAccountSchema).default([]),
+      /** Signs session cookies (VANTHU_SESSION_SECRET, a secret: environment only). Absent: a random one per process. */
+      sessionSecret: z.string().min(32, "at least 32 characters").optional(),
+      /** Secure cookie flag: "auto" sets it when the request came over https. Set "always" behind a TLS proxy. */
+      secureCookies: z.enum(["auto", "always", "never"]).default("auto"),
+      /** A session ends this long after sign-in. */
+      sessionHours: z.coerce.number().positive().max(24 * 30).default(12),
+    })
+    .default({ reviewers: [], secureCookies: "auto", sessionHours: 12 }),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 export type Config = z.infer<typeof ConfigSchema>;

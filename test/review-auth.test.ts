@@ -151,6 +151,27 @@ describe("review page over HTTP", () => {
     expect(inbox.body).toContain(`${REVIEWER.user} (người duyệt)`);
   });
 
+  it("a sign-in replaces the session the browser had (no session fixation)", async () => {
+    const { app } = harness;
+    const before = await signIn(app, REVIEWER);
+    const page = await app.inject({ url: "/review/login?next=/review", headers: { cookie: before.cookie } });
+    // Signed in already: the sign-in page sends the reviewer on.
+    expect(page.statusCode).toBe(303);
+    const form = await app.inject({ url: "/review/login" });
+    const again = await app.inject({
+      method: "POST",
+      url: "/review/login",
+      headers: { cookie: `${before.cookie}; ${cookiesOf(form)}`, "content-type": FORM },
+      payload: new URLSearchParams({ _csrf: csrfOf(form.body), user: ADMIN.user, password: ADMIN.password }).toString(),
+    });
+    expect(again.statusCode).toBe(303);
+    const after = cookiesOf(again);
+    expect(after).toMatch(/^vanthu_session=/);
+    expect(after).not.toBe(before.cookie);
+    expect((await app.inject({ url: "/review", headers: { cookie: before.cookie } })).statusCode).toBe(303);
+    expect((await app.inject({ url: "/review", headers: { cookie: after } })).body).toContain("minh (quản trị)");
+  });
+
   it("sets Secure on the cookies when configured for a TLS proxy", async () => {
     const secure = await startReviewHarness({ workers: false, overrides: { "review.secureCookies": "always" } });
     try {

@@ -10,6 +10,7 @@ import { openApiDocument } from "./openapi.ts";
 import { createMetrics, opsRoutes } from "./ops.ts";
 import { API_PREFIX } from "./schemas.ts";
 import { uploadRoutes } from "./upload.ts";
+import { reviewRoutes } from "../review/index.ts";
 
 /**
  * The HTTP server: the ingest and document API under /api/v1 (API key), its
@@ -63,6 +64,7 @@ export async function buildServer(services: Services): Promise<FastifyInstance> 
   await app.register(documentRoutes, { services });
   await app.register(deliveryRoutes, { services });
   await app.register(dashboardRoutes, { services });
+  await app.register(reviewRoutes, { services });
 
   await app.ready();
   return app;

@@ -11,6 +11,8 @@ import { buildSearchText, foldForSearch } from "./search-text.ts";
 import type { DocumentPatch, NewDocument, Store, TransitionEvent } from "./types.ts";
 import { KyselyOutboxStore } from "./outbox-store.ts";
 import type { OutboxStore } from "./outbox-types.ts";
+import { KyselyReviewStore } from "./review-store.ts";
+import type { ReviewStore } from "./review-types.ts";
 
 export interface StoreOptions extends DatabaseOptions {
   /** The clock, as ISO 8601 strings. Tests pass a fake one to order rows deterministically. */
@@ -40,12 +42,14 @@ class KyselyStore implements Store {
   readonly #now: () => string;
   #closed = false;
   readonly outbox: OutboxStore;
+  readonly review: ReviewStore;
 
   constructor(opened: OpenedDatabase, now: () => string) {
     this.#opened = opened;
     this.#db = opened.db;
     this.#now = now;
     this.outbox = new KyselyOutboxStore(opened.db, now);
+    this.review = new KyselyReviewStore(opened.db, now);
   }
 
   async migrate(): Promise<void> {

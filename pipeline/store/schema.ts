@@ -121,6 +121,43 @@ export interface EndpointStateTable {
   reason: string | null;
 }
 
+/** The reviewer's corrected version of a document (the extraction itself is never changed). */
+export interface ReviewedDocumentsTable {
+  document_id: string;
+  /** The extraction the corrections were made against. */
+  extraction_id: string;
+  /** JSON ReviewedDocument: the latest save. */
+  data: string;
+  saved_at: string;
+  saved_by: string;
+  /** JSON ReviewedDocument as last approved: what went to the tracker, and what export-gold writes. */
+  approved_data: string | null;
+  approved_at: string | null;
+  approved_by: string | null;
+}
+
+/** Append-only: one row per changed field per save. */
+export interface CorrectionsTable {
+  id: Generated<number>;
+  document_id: string;
+  extraction_id: string;
+  at: string;
+  by: string;
+  path: string;
+  /** JSON values. */
+  before: string;
+  after: string;
+}
+
+export interface ReviewSessionsTable {
+  id_hash: string;
+  user_name: string;
+  role: string;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+}
+
 export interface Database {
   documents: DocumentsTable;
   document_events: DocumentEventsTable;
@@ -130,6 +167,9 @@ export interface Database {
   deliveries: DeliveriesTable;
   delivery_attempts: DeliveryAttemptsTable;
   endpoint_state: EndpointStateTable;
+  reviewed_documents: ReviewedDocumentsTable;
+  corrections: CorrectionsTable;
+  review_sessions: ReviewSessionsTable;
 }
 
 export type DocumentRow = Selectable<DocumentsTable>;

@@ -1,5 +1,6 @@
 import type { Extraction } from "../../schemas/extraction.ts";
 import type { OutboxStore } from "./outbox-types.ts";
+import type { ReviewStore } from "./review-types.ts";
 import type {
   DocumentEvent,
   DocumentListQuery,
@@ -41,6 +42,8 @@ export interface TransitionEvent {
 export interface Store {
   /** Approved tasks and the webhook outbox, in the same database. */
   readonly outbox: OutboxStore;
+  /** The review page: reviewers' corrected versions, the corrections log, sign-in sessions. */
+  readonly review: ReviewStore;
 
   /** Creates or upgrades the schema (idempotent). */
   migrate(): Promise<void>;
