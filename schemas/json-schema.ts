@@ -17,6 +17,8 @@ export const PUBLISHED_SCHEMA_NAMES = Object.keys(PUBLISHED) as PublishedSchemaN
 export function jsonSchemaFor(name: PublishedSchemaName): Record<string, unknown> {
   return {
     $id: `https://vanthu.local/schemas/${name}.json`,
-    ...z.toJSONSchema(PUBLISHED[name], { target: "draft-2020-12" }),
+    // The configuration is published as its input (what a file or the environment may hold): its
+    // comma-list and boolean-string fields are transformed on the way in, which an output schema cannot show.
+    ...z.toJSONSchema(PUBLISHED[name], { target: "draft-2020-12", io: name === "config" ? "input" : "output", unrepresentable: "any" }),
   };
 }
