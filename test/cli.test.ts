@@ -103,6 +103,15 @@ describe("vanthu schema", () => {
     expect(schema.properties?.tasks).toBeDefined();
   });
 
+  it.each([
+    ["webhook", "oneOf"],
+    ["config", "properties"],
+  ])("prints the %s JSON Schema", async (name, key) => {
+    const run = await vanthu("schema", name);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toHaveProperty(key);
+  });
+
   it("exits 2 on an unknown schema name and lists the published ones", async () => {
     const run = await vanthu("schema", "nope");
     expect(run.code).toBe(2);
