@@ -9,15 +9,19 @@
  * when installed, else tesseract.js) → words with boxes → the PDF reader's
  * layout (header and closing columns, furniture, paragraphs) → OCR
  * confusions repaired where the letter format pins the reading.
+ *
+ * Environment: VANTHU_OCR_ENGINE=tesseract|tesseract.js forces the engine;
+ * VANTHU_OCR_TIMEOUT_MS sets the per-page limit (default 60 s). At most one
+ * OCR process runs per core (ocr/limit.ts).
  */
 import { ReadError } from "../errors.ts";
 import type { TextModel } from "../model.ts";
-import { decodeImage, type ImageFormat } from "./ocr/decode-image.ts";
+import { imagePages, type ImageFormat } from "./ocr/decode-image.ts";
 import { openSession } from "./ocr/engine.ts";
 import { buildOcrModel } from "./ocr/layout.ts";
 import { ocrPages, type PageSource } from "./ocr/pages.ts";
 import { openPdfImages } from "./ocr/pdf-images.ts";
-import type { EngineName, OcrSession } from "./ocr/session.ts";
+import type { EngineName, OcrSession, SessionOptions } from "./ocr/session.ts";
 import { spliceModels, withoutScanWarnings } from "./ocr/splice.ts";
 
 export type { EngineName } from "./ocr/session.ts";
@@ -46,13 +50,11 @@ export async function readScannedPdf(bytes: Uint8Array, textModel: TextModel, op
   const all = Array.from({ length: textModel.source.pages }, (_, i) => i + 1);
   const wanted = options.pages ?? all;
   const ocrSet = new Set(wanted);
-  let images: Awaited<ReturnType<typeof openPdfImages>> | null = null;
-  return withSession(options, async (session) => {
+  return withSession(options, async (session, sessionOptions) => {
+    const images = await openPdfImages(bytes);
     try {
-      images = await openPdfImages(bytes);
-      const source = images;
-      const sources: PageSource[] = wanted.map((page) => ({ page, load: async () => (await source.pageImage(page))?.image ?? null }));
-      const { pages, warnings } = await ocrPages(sources, session);
+      const sources: PageSource[] = wanted.map((page) => ({ page, load: async () => (await images.pageImage(page))?.image ?? null }));
+      const { pages, warnings } = await ocrPages(sources, session, sessionOptions);
       const ocrModel = buildOcrModel(pages, {
         pageCount: textModel.source.pages,
         format: "pdf",
@@ -64,37 +66,46 @@ export async function readScannedPdf(bytes: Uint8Array, textModel: TextModel, op
       if (textModel.source.signatures) ocrModel.source.signatures = textModel.source.signatures;
       return ocrModel;
     } finally {
-      await (images as Awaited<ReturnType<typeof openPdfImages>> | null)?.close();
+      await images.close();
     }
   });
 }
 
 /** An image file (PNG, JPEG, or TIFF of one or more pages) → the model. */
 export async function readImage(bytes: Uint8Array, format: ImageFormat, options: OcrReadOptions = {}): Promise<TextModel> {
-  let decoded;
+  let pages: ReturnType<typeof imagePages>;
   try {
-    decoded = await decodeImage(bytes, format);
+    pages = imagePages(bytes, format);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    if (/not supported/.test(reason)) throw new ReadError("unsupported_format", `${reason}; save the scan as PNG, JPEG or PDF`, options.fileName);
-    throw new ReadError("corrupt_file", `the ${format.toUpperCase()} image is damaged or incomplete and cannot be decoded (${reason})`, options.fileName);
+    throw decodeError(error, format, options);
   }
-  return withSession(options, async (session) => {
-    const sources: PageSource[] = decoded.map((image, i) => ({ page: i + 1, load: async () => image }));
-    const { pages, warnings } = await ocrPages(sources, session);
-    const model = buildOcrModel(pages, { pageCount: decoded.length, format: "image", reader: session.engine, warnings });
+  return withSession(options, async (session, sessionOptions) => {
+    const sources: PageSource[] = pages.map((decode, i) => ({
+      page: i + 1,
+      load: () => decode().catch((error: unknown) => Promise.reject(decodeError(error, format, options))),
+    }));
+    const result = await ocrPages(sources, session, sessionOptions);
+    const model = buildOcrModel(result.pages, { pageCount: pages.length, format: "image", reader: session.engine, warnings: result.warnings });
     if (!model.lines.length) throw new ReadError("no_text", "OCR found no text in the image", options.fileName);
     return model;
   });
 }
 
+/** An image that cannot be decoded: damaged (corrupt_file), or a kind of TIFF not read (unsupported_format). */
+function decodeError(error: unknown, format: ImageFormat, options: OcrReadOptions): ReadError {
+  if (error instanceof ReadError) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  if (/not supported/.test(reason)) return new ReadError("unsupported_format", `${reason}; save the scan as PNG, JPEG or PDF`, options.fileName);
+  return new ReadError("corrupt_file", `the ${format.toUpperCase()} image is damaged or incomplete and cannot be decoded (${reason})`, options.fileName);
+}
+
 /** Runs `fn` with an OCR session that is always closed; unexpected failures become ocr_failed. */
-async function withSession<T>(options: OcrReadOptions, fn: (session: OcrSession) => Promise<T>): Promise<T> {
-  const sessionOptions = { timeoutMs: pageTimeout(options), ...(options.engine ? { engine: options.engine } : {}), ...(options.fileName ? { fileName: options.fileName } : {}) };
+async function withSession<T>(options: OcrReadOptions, fn: (session: OcrSession, sessionOptions: SessionOptions) => Promise<T>): Promise<T> {
+  const sessionOptions: SessionOptions = { timeoutMs: pageTimeout(options), ...(options.engine ? { engine: options.engine } : {}), ...(options.fileName ? { fileName: options.fileName } : {}) };
   let session: OcrSession | null = null;
   try {
     session = await openSession(sessionOptions);
-    return await fn(session);
+    return await fn(session, sessionOptions);
   } catch (error) {
     if (error instanceof ReadError) throw error.fileName || !options.fileName ? error : error.withFileName(options.fileName);
     const reason = error instanceof Error ? error.message : String(error);

@@ -7,15 +7,18 @@
  */
 import { PNG } from "pngjs";
 import { grayFromPixels, IMAGE_KIND, type GrayImage } from "./image.ts";
-import { decodeTiff } from "./tiff.ts";
+import { tiffPages } from "./tiff.ts";
 
 export type ImageFormat = "png" | "jpeg" | "tiff";
 
-/** Decoded pages; throws (any error) when the file cannot be decoded, for the caller to name. */
-export async function decodeImage(bytes: Uint8Array, format: ImageFormat): Promise<GrayImage[]> {
-  if (format === "png") return [decodePng(bytes)];
-  if (format === "jpeg") return [await decodeJpeg(bytes)];
-  return decodeTiff(bytes, decodeJpeg);
+/**
+ * The file's pages, each decoded when called (a TIFF may hold many); a call
+ * throws (any error) when the page cannot be decoded, for the caller to name.
+ */
+export function imagePages(bytes: Uint8Array, format: ImageFormat): (() => Promise<GrayImage>)[] {
+  if (format === "png") return [async () => decodePng(bytes)];
+  if (format === "jpeg") return [() => decodeJpeg(bytes)];
+  return tiffPages(bytes, decodeJpeg);
 }
 
 function decodePng(bytes: Uint8Array): GrayImage {

@@ -26,10 +26,11 @@ export function cliAvailable(): Promise<boolean> {
   }));
 }
 
-export async function selectEngine(preferred?: EngineName): Promise<EngineName> {
+/** The engine to use: forced by argument or VANTHU_OCR_ENGINE, else the CLI when `hasCli` says it is there. */
+export async function selectEngine(preferred?: EngineName, hasCli: () => Promise<boolean> = cliAvailable): Promise<EngineName> {
   const forced = preferred ?? parseEngine(process.env.VANTHU_OCR_ENGINE);
   if (forced === "tesseract.js") return forced;
-  if (await cliAvailable()) return "tesseract";
+  if (await hasCli()) return "tesseract";
   if (forced === "tesseract") throw new ReadError("ocr_failed", "the tesseract CLI with Vietnamese data (tesseract-ocr-vie) is not installed");
   return "tesseract.js";
 }

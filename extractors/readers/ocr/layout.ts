@@ -11,10 +11,12 @@ import { buildBlocks } from "../../layout/blocks.ts";
 import type { PdfItem } from "../pdf/geometry.ts";
 import { layoutPages, type PageInput } from "../pdf/layout.ts";
 import { repairText } from "../pdf/repair.ts";
-import { ALNUM, cleanWords, median, quantile } from "./words.ts";
+import { ALNUM, cleanWords, median, quantile, segments } from "./words.ts";
 import { mergeWrappedBlocks } from "../pdf/paragraphs.ts";
 import { repairOcrLine } from "./repair.ts";
 import { dropSignatureNoise, repairAuthority } from "./closing.ts";
+import { repairLabels } from "./numbering.ts";
+import { moveFootnotes } from "./footnotes.ts";
 import type { OcrWord } from "./tsv.ts";
 
 export interface OcrPage {
@@ -64,37 +66,6 @@ interface RowGeometry {
   baseline: number;
   /** Null for a row of punctuation only: its boxes say nothing of the type size. */
   em: number | null;
-}
-
-/**
- * tesseract's lines cut into rows at wide gaps. With one-column segmentation
- * a row of the left header column and a row of the right one may come as one
- * line although they do not share a baseline (the columns are set
- * independently); each part gets its own baseline.
- */
-function segments(words: OcrWord[]): OcrWord[][] {
-  const byLine = new Map<string, OcrWord[]>();
-  for (const w of words) {
-    const list = byLine.get(w.line);
-    if (list) list.push(w);
-    else byLine.set(w.line, [w]);
-  }
-  const out: OcrWord[][] = [];
-  for (const list of byLine.values()) {
-    const sorted = [...list].sort((a, b) => a.left - b.left);
-    const height = median(sorted.map((w) => w.height))!;
-    let current: OcrWord[] = [];
-    for (const w of sorted) {
-      const prev = current[current.length - 1];
-      if (prev && w.left - (prev.left + prev.width) > 2 * height) {
-        out.push(current);
-        current = [];
-      }
-      current.push(w);
-    }
-    if (current.length) out.push(current);
-  }
-  return out;
 }
 
 /** Rows with a baseline and an em each, in pixels. */
@@ -167,9 +138,11 @@ export function buildOcrModel(pages: OcrPage[], options: OcrModelOptions): TextM
   const inputs = pages.map((p) => pageInput(p, confidence));
   // layoutPages finds the two-column header on the first page it is given: only page 1 has one.
   if (inputs.length && inputs[0]!.frame.page !== 1) inputs.unshift({ frame: { page: 1, view: inputs[0]!.frame.view }, items: [] });
-  const ordered = dropSignatureNoise(layoutPages(inputs), confidence);
+  const heights = new Map(inputs.map((p) => [p.frame.page, p.frame.view[3] ?? 0]));
+  const ordered = moveFootnotes(dropSignatureNoise(layoutPages(inputs), confidence), heights);
   const texts = ordered.map((o) => normalizeLine(repairOcrLine(repairText(o.text))));
   repairAuthority(texts, ordered.map((o) => o.column));
+  repairLabels(texts);
   const lines: Line[] = [];
   const parts: string[] = [];
   const blankLines = new Set<number>();

@@ -7,8 +7,11 @@ import { deskew } from "./deskew.ts";
 import { inkRatio, normalizeResolution, type GrayImage } from "./image.ts";
 import { removeRules } from "./rules.ts";
 import type { OcrPage } from "./layout.ts";
+import type { OcrWord } from "./tsv.ts";
 import { mapLimited, OCR_SLOTS } from "./limit.ts";
-import type { OcrSession } from "./session.ts";
+import type { OcrSession, SessionOptions } from "./session.ts";
+import { rereadSlots } from "./slots.ts";
+import { wasmRowReader } from "./tesseract-js.ts";
 
 export interface PageSource {
   page: number;
@@ -24,7 +27,16 @@ export interface PagesResult {
 /** Less ink than this share of sampled pixels: a blank page (or the back of a sheet), not read. */
 const BLANK_INK = 0.0005;
 
-export async function ocrPages(sources: PageSource[], session: OcrSession): Promise<PagesResult> {
+export async function ocrPages(sources: PageSource[], session: OcrSession, options: SessionOptions): Promise<PagesResult> {
+  const rows = wasmRowReader(options);
+  try {
+    return await readAll(sources, session, rows.read);
+  } finally {
+    await rows.close();
+  }
+}
+
+async function readAll(sources: PageSource[], session: OcrSession, readRow: (image: GrayImage) => Promise<OcrWord[]>): Promise<PagesResult> {
   // One more page in preparation than there are OCR slots: the next page's image is
   // decoded and straightened while the others are read.
   const results = await mapLimited(sources, OCR_SLOTS + 1, async (source) => {
@@ -34,7 +46,10 @@ export async function ocrPages(sources: PageSource[], session: OcrSession): Prom
     if (inkRatio(scaled) < BLANK_INK) return { page: null, warning: `page ${source.page} is blank` };
     const { image, angle } = deskew(scaled);
     const warning = Math.abs(angle) >= 3 ? `page ${source.page} was scanned ${Math.abs(angle)}° askew and straightened` : null;
-    const words = await session.recognize(removeRules(image), source.page);
+    const clean = removeRules(image);
+    let words = await session.recognize(clean, source.page);
+    // The number and date rows stand on page 1 only.
+    if (source.page === 1) words = await rereadSlots(clean, words, readRow);
     const page: OcrPage = { page: source.page, words, width: image.width, height: image.height, dpi: image.dpi };
     return { page, warning };
   });

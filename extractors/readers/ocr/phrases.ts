@@ -37,7 +37,14 @@ const PLACES = [
  * Phrases of the frame matched in any case; each has no other reading without
  * diacritics ("Tự do" alone would: "từ đó", so the whole tiêu ngữ is the phrase).
  */
-const ANY_CASE = ["Độc lập - Tự do - Hạnh phúc", "thành phố", "Nơi nhận", "Kính gửi"];
+const ANY_CASE = [
+  "Độc lập - Tự do - Hạnh phúc", "thành phố", "Nơi nhận", "Kính gửi", "chuyên môn",
+  // Party committees and the departments (sở, bộ) named in headers, recipients and references.
+  "Chi ủy", "Đảng ủy", "Tỉnh ủy", "Huyện ủy", "Thành ủy",
+  "Kế hoạch và Đầu tư", "Tài nguyên và Môi trường", "Khoa học và Công nghệ", "Giáo dục và Đào tạo",
+  "Thông tin và Truyền thông", "Nông nghiệp và Phát triển nông thôn", "Nông nghiệp và Môi trường",
+  "Lao động - Thương binh và Xã hội", "Văn hóa, Thể thao và Du lịch", "Giao thông vận tải",
+];
 
 /** caps: only words in capitals; capitalised: each word starts with a capital; any: any case, kept. */
 type Mode = "caps" | "capitalised" | "any";
@@ -89,7 +96,7 @@ export function restorePhrases(line: string): string {
       if (p.mode === "capitalised" && !run.every((t) => isCapitalised(t.text))) continue;
       // Words must be neighbours (a space or " - " between), not picked across punctuation.
       const gaps = run.slice(1).map((t, k) => line.slice(run[k]!.start + run[k]!.text.length, t.start));
-      if (!gaps.every((g) => /^\s*(?:[-–]\s*)?$/u.test(g))) continue;
+      if (!gaps.every((g) => /^\s*(?:[-–,]\s*)?$/u.test(g))) continue;
       run.forEach((t, k) => {
         const word = p.words[k]!;
         // The OCR'd word's case is kept: capitals stay capitals, a capital initial stays.

@@ -22,6 +22,7 @@ export function repairOcrLine(line: string): string {
   s = repairNumberLabel(s);
   s = repairDateWords(s);
   s = repairSubjectLabel(s);
+  s = repairFilingLine(s);
   return restorePhrases(s);
 }
 
@@ -37,8 +38,8 @@ function repairDigits(s: string): string {
   return s.replace(/(?<![\p{L}\p{N}])[\dIlO|o]*\d[\dIlO|o]*(?![\p{L}\p{N}])/gu, (m) => (/[IlO|o]/.test(m) ? toDigits(m) : m));
 }
 
-/** Document-type abbreviations of Phụ lục III that contain Đ, as tesseract reads them without the bar. */
-const BARLESS: Record<string, string> = { QD: "QĐ", ND: "NĐ", CD: "CĐ", DA: "ĐA", QyD: "QyĐ" };
+/** Document-type abbreviations of Phụ lục III that contain Đ, as tesseract reads them without the bar (or doubled). */
+const BARLESS: Record<string, string> = { QD: "QĐ", ND: "NĐ", CD: "CĐ", DA: "ĐA", QyD: "QyĐ", QĐĐ: "QĐ", NĐĐ: "NĐ" };
 // A ký hiệu: capitals (and digits, &) in segments joined by "-" or "/", with at least one "-".
 const SYMBOL = /(?<![\p{L}\p{N}])(?:\d+\/)*[A-ZĐƯ][\p{L}\d&]*(?:[-–/][\p{L}\d&]+)*[-–][\p{L}\d&]+(?:[-–/][\p{L}\d&]+)*/gu;
 
@@ -50,6 +51,9 @@ const SYMBOL = /(?<![\p{L}\p{N}])(?:\d+\/)*[A-ZĐƯ][\p{L}\d&]*(?:[-–/][\p{L}\
 function repairSymbols(s: string): string {
   // Number, look-alike of "/", capitals of a symbol ("-" or end of the abbreviation follows).
   s = s.replace(/(\d)\s?[|Il]\s?(?=[A-ZĐ][A-ZĐa-z&]{0,9}[-–][A-ZĐ])/gu, "$1/");
+  // The slash itself lost: "76NQ-CP". A number glued to a symbol's capitals is no form the
+  // format knows (Party documents put a hyphen there: "08-NQ/TU").
+  s = s.replace(/(?<![\p{L}\p{N}/])(\d{1,5})(?=[A-ZĐ]{1,6}[-–][A-ZĐ])/gu, "$1/");
   // With the number left blank for hand-filling: "Số: I TB-UBND".
   s = s.replace(/(Số:?\s+)[|Il]\s?(?=[A-ZĐ][A-ZĐa-z&]{0,9}[-–][A-ZĐ])/gu, "$1/");
   s = s.replace(SYMBOL, (symbol) =>
@@ -122,7 +126,8 @@ function slot(value: string | undefined, max: number): string {
   // A blank for hand-filling is often a dotted or ruled line; what is written on it stands on the dots.
   value = value?.replace(/^[._…·\-–—,]+|[._…·\-–—,]+$/gu, "");
   if (!value) return "";
-  const digits = /^[\dIlO|o]+$/u.test(value) ? value.replace(ONE_LIKE, "1").replace(ZERO_LIKE, "0") : value;
+  // In a day or month slot a capital L is a 1 as well ("ngày L5").
+  const digits = /^[\dIlLO|o]+$/u.test(value) ? value.replace(/[IlL|]/g, "1").replace(ZERO_LIKE, "0") : value;
   const n = /^\d{1,2}$/.test(digits) ? Number(digits) : NaN;
   return n >= 1 && n <= max ? `${digits} ` : "";
 }
@@ -130,4 +135,14 @@ function slot(value: string | undefined, max: number): string {
 /** "V/v" opening the subject line: V/V, VIv, Vlv, V|v, W/v, V/y, "V/ v". */
 function repairSubjectLabel(s: string): string {
   return s.replace(/^[VW]\s?[/|Il1]\s?[vVy](?=\s)/u, "V/v");
+}
+
+/**
+ * "- Lưu: VT; VP." — the filing line lists its units with commas (the
+ * semicolon ends the Nơi nhận item); a semicolon between two of its
+ * abbreviations is a misread comma.
+ */
+function repairFilingLine(s: string): string {
+  if (!/^[-–]?\s*Lưu\s*:/u.test(s)) return s;
+  return s.replace(/(?<=[\p{Lu}\d)])\s*;\s*(?=[\p{Lu}(])/gu, ", ");
 }

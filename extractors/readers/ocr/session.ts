@@ -21,11 +21,13 @@ export interface SessionOptions {
 }
 
 /**
- * Page segmentation mode 3 (automatic, with columns). Measured on the shared
- * scans (straightened, rules removed), header / tasks F1: psm 3 0.69 / 0.73,
- * psm 4 (one column) 0.69 / 0.69, psm 6 (one block) 0.60 / 0.69. With one
- * column the signature's strokes and the seal are threaded into the rows of
- * the "Nơi nhận" list beside them; psm 3 keeps them apart.
+ * Page segmentation mode 3 (automatic, with columns). Measured on the five
+ * shared scans (straightened, rules removed, before the later repairs),
+ * header / tasks F1: psm 3 0.69 / 0.73, psm 4 (one column of variable sizes)
+ * 0.69 / 0.69, psm 6 (one uniform block) 0.60 / 0.69. With one column the
+ * signature's strokes and the seal are threaded into the rows of the "Nơi
+ * nhận" list beside them; psm 3 keeps them apart. (Unstraightened, psm 3 and 4
+ * both lost whole paragraphs of a page scanned 2° askew: see deskew.ts.)
  */
 export const PAGE_SEGMENTATION = 3;
 

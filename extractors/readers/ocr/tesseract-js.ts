@@ -37,7 +37,7 @@ export function vieLangPath(): string {
 let tesseractModule: Promise<TesseractJs> | null = null;
 const loadTesseract = () => (tesseractModule ??= import("tesseract.js").then((m) => ((m as { default?: TesseractJs }).default ?? m) as TesseractJs));
 
-export async function createVieWorker(log?: (message: string) => void): Promise<Worker> {
+export async function createVieWorker(log?: (message: string) => void, psm = PAGE_SEGMENTATION): Promise<Worker> {
   const tesseract = await loadTesseract();
   const worker = await tesseract.createWorker("vie", tesseract.OEM.LSTM_ONLY, {
     langPath: vieLangPath(),
@@ -47,7 +47,7 @@ export async function createVieWorker(log?: (message: string) => void): Promise<
     // Failures reject the job's promise; without a handler tesseract.js would also throw them uncaught.
     errorHandler: () => undefined,
   });
-  await worker.setParameters({ tessedit_pageseg_mode: String(PAGE_SEGMENTATION) as never, debug_file: devNull });
+  await worker.setParameters({ tessedit_pageseg_mode: String(psm) as never, debug_file: devNull });
   return worker;
 }
 
@@ -100,6 +100,42 @@ export function wasmSession(options: SessionOptions): OcrSession {
       closed = true;
       idle.length = 0;
       await Promise.all([...all].map(end));
+    },
+  };
+}
+
+/**
+ * Reads single rows (psm 7: one text line) with the npm model, for the
+ * handwritten-slot second reading (slots.ts), whichever engine read the page.
+ * One worker, made on first use and ended by `close`.
+ */
+export function wasmRowReader(options: SessionOptions): { read: (image: GrayImage) => Promise<OcrWord[]>; close(): Promise<void> } {
+  let worker: Promise<Worker> | null = null;
+  const read = (image: GrayImage) =>
+    ocrLimiter.run(async () => {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(timeoutError(1, options)), options.timeoutMs);
+      });
+      try {
+        const work = (async () => {
+          const w = await (worker ??= createVieWorker(undefined, 7));
+          await w.setParameters({ user_defined_dpi: image.dpi ? String(Math.round(image.dpi)) : "0" });
+          const result = await w.recognize(encodePgm(image), {}, { tsv: true, text: false, blocks: false, hocr: false });
+          return parseTsv(result.data.tsv ?? "");
+        })();
+        work.catch(() => undefined);
+        return await Promise.race([work, timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    });
+  return {
+    read,
+    async close() {
+      const w = worker;
+      worker = null;
+      if (w) await (await w.catch(() => null))?.terminate().catch(() => undefined);
     },
   };
 }

@@ -22,12 +22,17 @@ const MAX_PAGES = 300;
 
 type Fields = Map<number, number[]>;
 
-export async function decodeTiff(bytes: Uint8Array, decodeJpeg: (b: Uint8Array) => Promise<GrayImage>): Promise<GrayImage[]> {
+/**
+ * The pages of a TIFF, each decoded only when asked for: a long fax or a
+ * scanned annex is never held in memory whole.
+ */
+export function tiffPages(bytes: Uint8Array, decodeJpeg: (b: Uint8Array) => Promise<GrayImage>): (() => Promise<GrayImage>)[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const little = bytes[0] === 0x49;
   const u16 = (p: number) => view.getUint16(p, little);
   const u32 = (p: number) => view.getUint32(p, little);
-  const pages: GrayImage[] = [];
+  if (bytes.length < 8) throw new Error("the TIFF is truncated");
+  const pages: (() => Promise<GrayImage>)[] = [];
   const seen = new Set<number>();
   for (let ifd = u32(4); ifd && !seen.has(ifd) && pages.length < MAX_PAGES; ) {
     seen.add(ifd);
@@ -37,7 +42,7 @@ export async function decodeTiff(bytes: Uint8Array, decodeJpeg: (b: Uint8Array) 
       const e = ifd + 2 + i * 12;
       fields.set(u16(e), readValues(view, little, u16(e + 2), u32(e + 4), e + 8));
     }
-    pages.push(await decodePage(bytes, fields, decodeJpeg));
+    pages.push(() => decodePage(bytes, fields, decodeJpeg));
     ifd = u32(ifd + 2 + count * 12);
   }
   if (!pages.length) throw new Error("the TIFF has no pages");
