@@ -156,7 +156,7 @@ interface SubjectFound extends Found<string | null> {
   viaVv: boolean;
 }
 
-const STOPS_SUBJECT = /^(?:Kính gửi|Căn cứ|Thực hiện|Số\s*[:.]|CỘNG H|Độc lập|[-_=]{3,})|,\s*ngày\s*\d{0,2}\s*tháng/u;
+const STOPS_SUBJECT = /^(?:Kính gửi|Căn cứ|Số\s*[:.]|CỘNG H|Độc lập|[-_=]{3,})|,\s*ngày\s*\d{0,2}\s*tháng/u;
 
 function findSubject(
   lines: LineRef[],
@@ -192,7 +192,11 @@ function findSubject(
     }
     if (first && text) return { ...found(cleanSubject(text), 0.8, span(first, 0, text.length)), viaVv: false };
   }
-  // 3. A re-published letter with no header: its title line.
+  // 3. A re-published letter with no header: its title (the first paragraph, however it wraps).
+  const title = lines[0]?.block.text ?? "";
+  if (!hasHeader && lines[0] && title.length < 400 && !/[.;:]$/.test(title)) {
+    return { ...found(cleanSubject(title), 0.5, span(lines[0], 0, title.length)), viaVv: false };
+  }
   if (!hasHeader && lines[0] && lines[0].line.text.length < 300) {
     return { ...found(cleanSubject(lines[0].line.text), 0.5, span(lines[0], 0, lines[0].line.text.length)), viaVv: false };
   }

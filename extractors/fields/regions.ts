@@ -58,9 +58,10 @@ function firstBodyBlock(blocks: Block[], folded: string[]): number {
   for (let i = 0; i < limit; i++) {
     const t = folded[i]!;
     const b = blocks[i]!;
-    if (BODY_OPENER.test(t) || readLabel(b.text)) break;
-    // The subject under a type title ("THÔNG BÁO" / "Kết luận của ...") may be long, but it never ends a sentence.
-    const underTitle = i > 0 && isAllCaps(blocks[i - 1]!.text) && blocks[i - 1]!.text.length < 40 && !/[.;]$/.test(b.text);
+    // The subject under a type title ("THÔNG BÁO" / "Kết luận của ...", "KẾ HOẠCH" / "Thực hiện ...")
+    // may be long and may start like a body sentence, but it never ends one.
+    const underTitle = i > 0 && isAllCaps(blocks[i - 1]!.text) && blocks[i - 1]!.text.length < 40 && !/[.;:]$/.test(b.text) && !readLabel(b.text);
+    if (!underTitle && (BODY_OPENER.test(t) || readLabel(b.text))) break;
     const headerLike = HEADER_LINE.test(t) || isAllCaps(b.text) || underTitle || (b.text.length < 160 && !/[.;]$/.test(b.text));
     if (headerLike) lastHeader = i;
     else break;

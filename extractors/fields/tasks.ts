@@ -17,7 +17,7 @@ import type { Regions } from "./regions.ts";
  */
 
 // Sections whose items describe rather than assign (ND 30 plans: Mục đích, yêu cầu; reports: Kết quả).
-const NON_TASK_SECTION = /^(?:muc dich|muc tieu|yeu cau(?!\s+(?:cac|thu truong|lanh dao|so|phong|ubnd|giam doc))|quan diem|ket qua|tinh hinh|danh gia|can cu|co so|dac diem|thuc trang|nhung ket qua|ve ket qua)/;
+const NON_TASK_SECTION = /^(?:muc dich|muc tieu|yeu cau(?!\s+(?:cac|thu truong|lanh dao|so|phong|ubnd|giam doc))|quan diem|ket qua|tinh hinh|danh gia|can cu|co so|dac diem|thuc trang|nhung ket qua|ve ket qua|kinh phi|nguon kinh phi|du toan)/;
 // A decision's dispositive articles (Điều 1. Ban hành kèm theo ...; Quyết định này có hiệu lực ...).
 const DISPOSITIVE = /^(?:ban hanh kem theo|phe duyet|bai bo|cong nhan|thanh lap|quyet dinh nay co hieu luc|quy dinh nay|ke hoach nay|sua doi|bo sung)/;
 // Narrative openers: context, not assignment.
@@ -130,7 +130,9 @@ function inNonTaskSection(node: OutlineNode): boolean {
   for (let p = node.parent; p; p = p.parent) {
     let describes = describingSection.get(p);
     if (describes === undefined) {
-      describes = NON_TASK_SECTION.test(fold(p.text.slice(0, 48).trim()));
+      const head = fold(p.text.slice(0, 48).trim());
+      // A decision's dispositive article lists what it decides ("Điều 1. Công nhận ... gồm: 1. ... 2. ...").
+      describes = NON_TASK_SECTION.test(head) || (p.label?.style === "article" && DISPOSITIVE.test(head));
       describingSection.set(p, describes);
     }
     if (describes) return true;

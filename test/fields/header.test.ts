@@ -378,3 +378,20 @@ describe("whole extraction", () => {
     ]);
   });
 });
+
+describe("subjects that look like body text", () => {
+  it("the subject under a type title may start with 'Thực hiện' and wrap over lines", async () => {
+    const { extractFromText } = await import("../../extractors/index.ts");
+    const out = extractFromText(
+      "ỦY BAN NHÂN DÂN\nTHÀNH PHỐ CẦN THƠ\nSố: 70/KH-UBND\nCần Thơ, ngày 12 tháng 3 năm 2025\n\nKẾ HOẠCH\nThực hiện công tác dân vận ở cơ sở trên địa bàn\nthành phố Cần Thơ đến cuối năm 2025\n\nI. NHIỆM VỤ\n1. Các sở, ngành tổ chức thực hiện tốt công tác dân vận.",
+    );
+    expect(out.document.type).toBe("ke_hoach");
+    expect(out.document.subject).toBe("Thực hiện công tác dân vận ở cơ sở trên địa bàn thành phố Cần Thơ đến cuối năm 2025");
+  });
+
+  it("a re-published letter's title wrapped over several lines is its whole subject", async () => {
+    const { extractFromText } = await import("../../extractors/index.ts");
+    const out = extractFromText("Sở Công Thương tăng cường kiểm tra công tác cải cách hành chính,\nđánh giá nội bộ công tác ISO năm 2023\n\nThứ hai - 06/11/2023 16:23\nNgày 01/11/2023, Sở Công Thương đã họp.");
+    expect(out.document.subject).toBe("Sở Công Thương tăng cường kiểm tra công tác cải cách hành chính, đánh giá nội bộ công tác ISO năm 2023");
+  });
+});

@@ -346,3 +346,21 @@ describe("buildOutline", () => {
     expect(nodes[3]!.parent?.ref).toBe("I.1.a)");
   });
 });
+
+describe("sections that do not assign", () => {
+  it("the places a decision's article lists are not tasks; the article that assigns is", async () => {
+    const { extractFromText } = await import("../../extractors/index.ts");
+    const out = extractFromText(
+      "BAN CHỈ ĐẠO 138\nSố: 04/QĐ-BCĐ138\nQuảng Ngãi, ngày 10 tháng 3 năm 2025\n\nQUYẾT ĐỊNH\nVề việc công nhận địa bàn trọng điểm\n\nĐiều 1. Công nhận địa bàn trọng điểm, phức tạp gồm:\n1. Phường Nghĩa Chánh, thành phố Quảng Ngãi;\n2. Xã Bình Sơn, huyện Bình Sơn.\n\nĐiều 2. Công an tỉnh chủ trì, phối hợp với các đơn vị triển khai thực hiện Quyết định này.",
+    );
+    expect(out.tasks.map((t) => t.ref)).toEqual(["Điều 2"]);
+  });
+
+  it("a funding section (KINH PHÍ THỰC HIỆN) is not tasks", async () => {
+    const { extractFromText } = await import("../../extractors/index.ts");
+    const out = extractFromText(
+      "Số: 70/KH-UBND\nCần Thơ, ngày 12 tháng 3 năm 2025\n\nKẾ HOẠCH\nVề công tác dân vận\n\nI. NHIỆM VỤ\n1. Các sở, ngành tổ chức thực hiện tốt công tác dân vận.\n\nII. KINH PHÍ THỰC HIỆN\n1. Kinh phí thực hiện kế hoạch này được đảm bảo từ nguồn ngân sách nhà nước.",
+    );
+    expect(out.tasks.map((t) => t.ref)).toEqual(["I.1"]);
+  });
+});
