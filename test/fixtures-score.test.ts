@@ -52,6 +52,24 @@ describe.skipIf(!existsSync(scorer))("shared fixtures scored against gold", () =
     expect(pdf.tasksF1).toBeGreaterThanOrEqual(0.88);
   }, 120_000);
 
+  // The seed letters laid out as text PDFs (two-column header) and scanned (noise, rotation): OCR end to end.
+  it("generated text PDFs: within 0.01 of the text versions; generated scans: header ≥ 0.92 and tasks F1 ≥ 0.88", () => {
+    const pdf = scoreSet("generated-pdf", join(root, "fixtures/pdf"));
+    expect(pdf.header).toBeGreaterThanOrEqual(0.99);
+    expect(pdf.tasksF1).toBeGreaterThanOrEqual(0.99);
+    const scans = scoreSet("generated-scans", join(root, "fixtures/scans"));
+    expect(scans.header).toBeGreaterThanOrEqual(0.92);
+    expect(scans.tasksF1).toBeGreaterThanOrEqual(0.88);
+  }, 300_000);
+
+  // Real scans (stamps, handwritten numbers and days, signatures over text). The floors
+  // (header 0.92, tasks 0.88) are not reached yet (0.875 / 0.846 measured): this guards what is.
+  it("real scans: header ≥ 0.85 and tasks F1 ≥ 0.82 (regression guard)", () => {
+    const scans = scoreSet("scans");
+    expect(scans.header).toBeGreaterThanOrEqual(0.85);
+    expect(scans.tasksF1).toBeGreaterThanOrEqual(0.82);
+  }, 300_000);
+
   // The seed letters as real Word documents (header table, automatic numbering) score as their text does.
   it("DOCX versions score within 0.01 of the text versions", () => {
     const docx = scoreSet("docx", join(root, "fixtures/docx"));
