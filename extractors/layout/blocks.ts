@@ -47,7 +47,8 @@ function startsNewBlock(previous: Line, line: Line, blankBetween: boolean): bool
   return false;
 }
 
-function toBlock(lines: Line[], index: number): Block {
+/** A paragraph from its lines: their texts joined by single spaces, with each line's offset kept. */
+export function toBlock(lines: Line[], index: number): Block {
   const lineOffsets: number[] = [];
   let text = "";
   for (const line of lines) {

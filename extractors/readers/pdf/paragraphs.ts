@@ -6,6 +6,7 @@
  */
 import type { Block, Line } from "../../model.ts";
 import { readLabel } from "../../layout/labels.ts";
+import { toBlock } from "../../layout/blocks.ts";
 
 export function mergeWrappedBlocks(blocks: Block[], wraps: ReadonlySet<number>): Block[] {
   const out: Block[] = [];
@@ -13,10 +14,10 @@ export function mergeWrappedBlocks(blocks: Block[], wraps: ReadonlySet<number>):
     const first = block.lines[0]!;
     const prev = out[out.length - 1];
     if (prev && wraps.has(first.index) && !startsItem(first, prev)) {
-      out[out.length - 1] = join(prev.lines.concat(block.lines), prev.index);
+      out[out.length - 1] = toBlock(prev.lines.concat(block.lines), prev.index);
       continue;
     }
-    out.push(join(block.lines, out.length));
+    out.push(toBlock(block.lines, out.length));
   }
   return out;
 }
@@ -33,13 +34,4 @@ function startsItem(line: Line, prev: Block): boolean {
   return !(label.style === "dash" && /[\p{L}\p{N})]$/u.test(before));
 }
 
-function join(lines: Line[], index: number): Block {
-  const lineOffsets: number[] = [];
-  let text = "";
-  for (const line of lines) {
-    if (text) text += " ";
-    lineOffsets.push(text.length);
-    text += line.text;
-  }
-  return { text, lines, page: lines[0]!.page, index, lineOffsets };
-}
+
