@@ -1,4 +1,4 @@
-import { fold } from "../text/normalize.ts";
+import { fold, foldOnce } from "../text/normalize.ts";
 import { capitalizeFirst } from "../text/vietnamese.ts";
 
 /**
@@ -155,7 +155,8 @@ const MAX_WORDS = 30;
 export function partyAt(text: string, from = 0): { phrase: string; end: number } | null {
   // Party names are short: a bounded window keeps repeated calls linear in the text.
   const rest = text.slice(from, from + 240);
-  if (!/^[\p{L}]/u.test(rest) || !HEAD.test(fold(rest.slice(0, 40)))) return null;
+  // Every head word (the longest, "vien kiem sat", "tong cong ty") fits in the first 24 characters.
+  if (!/^[\p{L}]/u.test(rest) || !HEAD.test(fold(rest.slice(0, 24)))) return null;
   // The head word always belongs to the name ("Ban quản lý", "Ban tổ chức"): look for the predicate after it.
   const stop = predicateIndex(rest, /^\S+\s?/u.exec(rest)![0].length);
   let end = stop >= 0 ? stop : rest.length;
@@ -224,7 +225,7 @@ const TOPIC = /^(?:ve|doi voi|rieng)\s[^:]{3,200}:\s*/;
 export function assigneesAtStart(text: string): string[] {
   let from = 0;
   // Openers and topics sit in the first few hundred characters; folding only those keeps this cheap.
-  const head = fold(text.slice(0, 240));
+  const head = foldOnce(text.slice(0, 240));
   const topic = TOPIC.exec(head);
   if (topic) from = topic[0].length;
   let folded = head.slice(from);
@@ -265,7 +266,7 @@ function partyList(text: string, from: number): string[] {
 
 /** "Trên cơ sở ..., Sở Tài chính chủ trì, phối hợp với ..." → ["Sở Tài chính"]. */
 export function chairing(text: string): string[] {
-  const folded = fold(text.slice(0, 400));
+  const folded = foldOnce(text.slice(0, 400));
   if (!folded.includes("chu tri")) return [];
   const m = /(?:^|[,;:]\s*|\s)([^,;:]{3,120}?)\s+chu tri(?![a-z])/.exec(folded.slice(0, 400));
   if (!m) return [];

@@ -63,6 +63,13 @@ const UTF16 = new TextDecoder("utf-16le");
  * match found in the folded text is at the same offsets in the original. It
  * lets one keyword pattern accept HÒA/HOÀ, ủy/uỷ and all-caps headers.
  */
+/** fold() for a one-off window of text (a slice made for this call): not worth a cache entry. */
+export function foldOnce(s: string): string {
+  const out = new Uint16Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = FOLD_TABLE[s.charCodeAt(i)]!;
+  return UTF16.decode(out);
+}
+
 export function fold(s: string): string {
   const cacheable = s.length > 64;
   if (!cacheable) {
