@@ -6,6 +6,7 @@
  * operator list says which image is drawn where, `page.objs` holds its pixels.
  */
 import { grayFromPixels, orient, type GrayImage } from "./image.ts";
+import { multiply, type Matrix } from "../pdf/geometry.ts";
 
 type PdfJs = typeof import("pdfjs-dist/legacy/build/pdf.mjs");
 type PdfDocument = Awaited<ReturnType<PdfJs["getDocument"]>["promise"]>;
@@ -67,16 +68,6 @@ export async function openPdfImages(bytes: Uint8Array): Promise<PdfImageSource> 
   };
 }
 
-type Matrix = [number, number, number, number, number, number];
-
-const multiply = (m: Matrix, n: Matrix): Matrix => [
-  m[0] * n[0] + m[2] * n[1],
-  m[1] * n[0] + m[3] * n[1],
-  m[0] * n[2] + m[2] * n[3],
-  m[1] * n[2] + m[3] * n[3],
-  m[0] * n[4] + m[2] * n[5] + m[4],
-  m[1] * n[4] + m[3] * n[5] + m[5],
-];
 
 interface Placed {
   objId: string | null;

@@ -170,3 +170,22 @@ export function mode(values: number[], step = 2): number | null {
   for (const entry of counts) if (!best || entry[1] > best[1] || (entry[1] === best[1] && entry[0] < best[0])) best = entry;
   return best ? best[0] * step : null;
 }
+
+/** A PDF transformation matrix [a b c d e f]. */
+export type Matrix = [number, number, number, number, number, number];
+
+/**
+ * The product m·n as a mapping: n is applied first, then m (`cm` maps into the
+ * current space). pdf.js has the same as `Util.transform`, but importing it here
+ * would load pdf.js in modules that must stay cheap to import.
+ */
+export function multiply(m: Matrix, n: Matrix): Matrix {
+  return [
+    m[0] * n[0] + m[2] * n[1],
+    m[1] * n[0] + m[3] * n[1],
+    m[0] * n[2] + m[2] * n[3],
+    m[1] * n[2] + m[3] * n[3],
+    m[0] * n[4] + m[2] * n[5] + m[4],
+    m[1] * n[4] + m[3] * n[5] + m[5],
+  ];
+}

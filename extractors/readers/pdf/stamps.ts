@@ -10,8 +10,8 @@
  */
 import type { PDFPageProxy } from "pdfjs-dist/legacy/build/pdf.mjs";
 import type { PdfItem } from "./geometry.ts";
+import { multiply, type Matrix } from "./geometry.ts";
 
-type Matrix = [number, number, number, number, number, number];
 
 export interface AnnotationText {
   id: string;
@@ -40,18 +40,6 @@ interface TextState {
 }
 
 const IDENTITY: Matrix = [1, 0, 0, 1, 0, 0];
-
-/** The product m·n as a mapping: n is applied first, then m (`cm` maps into the current space). */
-function multiply(m: Matrix, n: Matrix): Matrix {
-  return [
-    m[0] * n[0] + m[2] * n[1],
-    m[1] * n[0] + m[3] * n[1],
-    m[0] * n[2] + m[2] * n[3],
-    m[1] * n[2] + m[3] * n[3],
-    m[0] * n[4] + m[2] * n[5] + m[4],
-    m[1] * n[4] + m[3] * n[5] + m[5],
-  ];
-}
 
 function apply(m: Matrix, x: number, y: number): [number, number] {
   return [m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]];
