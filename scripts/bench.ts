@@ -7,7 +7,8 @@
  * bench-results/bench.json. Figures, not assertions: speed goals are read
  * here, never timed inside unit tests.
  */
-import { readFileSync, readdirSync, mkdirSync, writeFileSync, existsSync } from "node:fs";
+import { readFileSync, readdirSync, mkdirSync, mkdtempSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { spawnSync } from "node:child_process";
 import { extract, extractFromText } from "../extractors/index.ts";
@@ -221,11 +222,51 @@ async function benchPool(): Promise<PoolBench> {
 }
 
 /**
- * OCR timings (pages/s of the OCR reader on ../shared/fixtures/scans, next to
- * the tesseract CLI): to be filled in with the OCR reader. Returns null until then.
+ * OCR seconds per page of the reader (page image extraction, clean-up, OCR,
+ * layout, repairs) on one real scan, with each engine, next to bare
+ * `tesseract -l vie` (single-threaded, as vanthu runs it) on the same page
+ * images, which poppler's `pdfimages` extracts. One core busy.
  */
 async function benchOcr(): Promise<Record<string, unknown> | null> {
-  return null;
+  const scan = resolve(root, "../shared/fixtures/scans/tb-660-ubnd-quangngai-2024.pdf");
+  if (!existsSync(scan)) return null;
+  const bytes = readFileSync(scan);
+  const readerSecondsPerPage = async (engine: string): Promise<{ seconds: number; pages: number } | null> => {
+    process.env.VANTHU_OCR_ENGINE = engine;
+    try {
+      const start = performance.now();
+      const extraction = await extract(bytes, { fileName: "scan.pdf" });
+      const pages = extraction.provenance.source.pages;
+      return { seconds: (performance.now() - start) / 1000 / pages, pages };
+    } catch (error) {
+      console.warn(`OCR bench (${engine}) skipped: ${(error as Error).message}`);
+      return null;
+    } finally {
+      delete process.env.VANTHU_OCR_ENGINE;
+    }
+  };
+  const hasCli = spawnSync("tesseract", ["--list-langs"], { encoding: "utf8" }).stdout?.includes("vie") ?? false;
+  const cli = hasCli ? await readerSecondsPerPage("tesseract") : null;
+  const js = await readerSecondsPerPage("tesseract.js");
+  let bare: number | null = null;
+  if (hasCli && spawnSync("pdfimages", ["-v"]).status === 0) {
+    const dir = mkdtempSync(join(tmpdir(), "vanthu-ocr-bench-"));
+    spawnSync("pdfimages", ["-png", scan, join(dir, "page")]);
+    const images = readdirSync(dir).filter((f) => f.endsWith(".png")).sort();
+    const start = performance.now();
+    for (const image of images) spawnSync("tesseract", [join(dir, image), "stdout", "-l", "vie"], { env: { ...process.env, OMP_THREAD_LIMIT: "1" }, encoding: "utf8" });
+    // Per page, not per image: a page may hold more than one image (a seal, a signature).
+    const pages = cli?.pages ?? js?.pages ?? images.length;
+    bare = images.length ? (performance.now() - start) / 1000 / pages : null;
+  }
+  return {
+    file: "tb-660-ubnd-quangngai-2024.pdf",
+    pages: cli?.pages ?? js?.pages ?? null,
+    readerCliSecondsPerPage: cli?.seconds ?? null,
+    readerTesseractJsSecondsPerPage: js?.seconds ?? null,
+    bareTesseractSecondsPerPage: bare,
+    readerVsBare: cli && bare ? cli.seconds / bare : null,
+  };
 }
 
 const pdf = await benchPdf();
@@ -250,7 +291,13 @@ console.log("in-process, sequential".padEnd(30) + String(pool.files).padStart(8)
 console.log("pool of 1, sequential".padEnd(30) + String(pool.files).padStart(8) + num(pool.pool1MsPerFile, 2) + num(1000 / pool.pool1MsPerFile) + num(pool.pool1CpuMsPerFile, 2));
 console.log(`pool of ${pool.poolSize}, all at once`.padEnd(30) + String(pool.files).padStart(8) + num(1000 / pool.poolNFilesPerSecond, 2) + num(pool.poolNFilesPerSecond));
 console.log(`isolation overhead: ${pool.overheadRatio.toFixed(2)}× per file; first result after ${pool.firstResultMs.toFixed(0)} ms (worker start-up)`);
-if (!ocr) console.log("OCR: not measured yet (benchOcr)");
+if (ocr) {
+  const s = (v: unknown) => (typeof v === "number" ? `${v.toFixed(2)} s/page` : "-");
+  console.log(`\nOCR, one real scan (${ocr.file}, ${ocr.pages} pages), one core busy`);
+  console.log(`  vanthu with Debian tesseract  ${s(ocr.readerCliSecondsPerPage)}`);
+  console.log(`  vanthu with tesseract.js      ${s(ocr.readerTesseractJsSecondsPerPage)}`);
+  console.log(`  bare tesseract, same images   ${s(ocr.bareTesseractSecondsPerPage)}` + (typeof ocr.readerVsBare === "number" ? `  (vanthu ${ocr.readerVsBare.toFixed(2)}× bare)` : ""));
+} else console.log("OCR: not measured (no shared scan)");
 
 mkdirSync(join(root, "bench-results"), { recursive: true });
 const file = join(root, "bench-results/bench.json");
