@@ -1,11 +1,10 @@
 import { ReadError } from "../errors.ts";
-import type { Line, TextModel } from "../model.ts";
+import type { TextModel } from "../model.ts";
 import { normalizeLine } from "../text/normalize.ts";
-import { buildBlocks } from "../layout/blocks.ts";
 import { splitWideSpaces, type PdfItem } from "./pdf/geometry.ts";
 import { layoutPages, type PageInput } from "./pdf/layout.ts";
 import { repairText } from "./pdf/repair.ts";
-import { mergeWrappedBlocks } from "./pdf/paragraphs.ts";
+import { assembleLines } from "./pdf/assemble.ts";
 import { readPageAnnotations, signatureWarning, snapStamps } from "./pdf/annotations.ts";
 import { readRawSignatures } from "./pdf/signatures.ts";
 
@@ -117,35 +116,19 @@ function textItems(raw: unknown[]): { items: PdfItem[]; rotatedChars: number } {
 
 /** The model from positioned items (exported for tests of the layout on synthetic pages). */
 export function buildModel(pages: PageInput[], pageCount: number, warnings: string[]): TextModel {
-  const lines: Line[] = [];
-  const parts: string[] = [];
-  const blankLines = new Set<number>();
-  const wrapLines = new Set<number>();
-  let offset = 0;
-  let pendingBlank = false;
-  for (const ordered of layoutPages(pages)) {
+  const laidOut = layoutPages(pages).map((ordered) => {
     const text = normalizeLine(repairText(ordered.text));
-    pendingBlank ||= ordered.blankBefore;
-    if (!text) {
-      // A rule ("______" under the Quốc hiệu) separates what is above it from what is below.
-      if (/^[\s_\-–—=.]{3,}$/u.test(ordered.text)) pendingBlank = true;
-      continue;
-    }
-    const line: Line = { text, page: ordered.page, index: lines.length, start: offset, end: offset + text.length };
-    if (ordered.column) line.column = ordered.column;
-    if (pendingBlank) blankLines.add(line.index);
-    else if (ordered.wraps) wrapLines.add(line.index);
-    pendingBlank = false;
-    lines.push(line);
-    parts.push(text);
-    offset += text.length + 1;
-  }
-  return {
-    text: parts.join("\n"),
-    lines,
-    blocks: mergeWrappedBlocks(buildBlocks(lines, blankLines), wrapLines),
-    source: { format: "pdf", reader: "pdfjs", ocr: false, pages: pageCount, warnings },
-  };
+    return {
+      text,
+      page: ordered.page,
+      ...(ordered.column ? { column: ordered.column } : {}),
+      blankBefore: ordered.blankBefore,
+      wraps: ordered.wraps,
+      // Normalisation empties a rule of underscores; the raw text tells it was one.
+      rule: !text && /^[\s_\-–—=.]{3,}$/u.test(ordered.text),
+    };
+  });
+  return { ...assembleLines(laidOut), source: { format: "pdf", reader: "pdfjs", ocr: false, pages: pageCount, warnings } };
 }
 
 const SCAN_WARNING = /^page (\d+) has no text layer \(scan\)$/;

@@ -7,12 +7,11 @@
  */
 import type { Line, TextModel } from "../../model.ts";
 import { normalizeLine } from "../../text/normalize.ts";
-import { buildBlocks } from "../../layout/blocks.ts";
 import type { PdfItem } from "../pdf/geometry.ts";
 import { layoutPages, type PageInput } from "../pdf/layout.ts";
 import { repairText } from "../pdf/repair.ts";
 import { ALNUM, cleanWords, median, quantile, segments } from "./words.ts";
-import { mergeWrappedBlocks } from "../pdf/paragraphs.ts";
+import { assembleLines } from "../pdf/assemble.ts";
 import { repairOcrLine } from "./repair.ts";
 import { dropSignatureNoise, repairAuthority } from "./closing.ts";
 import { repairLabels } from "./numbering.ts";
@@ -143,39 +142,24 @@ export function buildOcrModel(pages: OcrPage[], options: OcrModelOptions): TextM
   const texts = ordered.map((o) => normalizeLine(repairOcrLine(repairText(o.text))));
   repairAuthority(texts, ordered.map((o) => o.column));
   repairLabels(texts);
-  const lines: Line[] = [];
-  const parts: string[] = [];
-  const blankLines = new Set<number>();
-  const wrapLines = new Set<number>();
-  let offset = 0;
-  let pendingBlank = false;
-  ordered.forEach((o, i) => {
-    const text = texts[i]!;
-    pendingBlank ||= o.blankBefore;
-    if (!text) return;
-    // A rule ("______" under the Quốc hiệu) separates what is above it from what is below.
-    if (/^[\s_\-–—=.~]{3,}$/u.test(text)) {
-      pendingBlank = true;
-      return;
-    }
-    const confs = o.items.map((item) => confidence.get(item)).filter((c): c is number => c !== undefined);
-    const line: Line = { text, page: o.page, index: lines.length, start: offset, end: offset + text.length };
-    if (o.column) line.column = o.column;
-    if (confs.length) line.confidence = Math.round((confs.reduce((a, b) => a + b, 0) / confs.length) * 1000) / 1000;
-    if (pendingBlank) blankLines.add(line.index);
-    else if (o.wraps) wrapLines.add(line.index);
-    pendingBlank = false;
-    lines.push(line);
-    parts.push(text);
-    offset += text.length + 1;
-  });
+  const { text, lines, blocks } = assembleLines(
+    ordered.map((o, i) => {
+      const line = texts[i]!;
+      const confs = o.items.map((item) => confidence.get(item)).filter((c): c is number => c !== undefined);
+      return {
+        text: line,
+        page: o.page,
+        ...(o.column ? { column: o.column } : {}),
+        ...(confs.length ? { confidence: Math.round((confs.reduce((a, b) => a + b, 0) / confs.length) * 1000) / 1000 } : {}),
+        blankBefore: o.blankBefore,
+        wraps: o.wraps,
+        // OCR reads a drawn rule as dashes, underscores or tildes.
+        rule: /^[\s_\-–—=.~]{3,}$/u.test(line),
+      };
+    }),
+  );
   const warnings = [...options.warnings, ...lowConfidenceWarnings(lines)];
-  return {
-    text: parts.join("\n"),
-    lines,
-    blocks: mergeWrappedBlocks(buildBlocks(lines, blankLines), wrapLines),
-    source: { format: options.format, reader: options.reader, ocr: true, pages: options.pageCount, warnings },
-  };
+  return { text, lines, blocks, source: { format: options.format, reader: options.reader, ocr: true, pages: options.pageCount, warnings } };
 }
 
 /**
