@@ -169,7 +169,7 @@ function findSubject(
     const m = SUBJECT_START.exec(ref.line.text);
     if (!m) continue;
     let text = ref.line.text.slice(m.index + m[0].length);
-    text = text.split(/\s+(?:Kính gửi|Hà Nội,|\p{Lu}[\p{Ll}]+(?: \p{Lu}[\p{Ll}]+)*, ngày)/u)[0]!;
+    text = text.split(/\s+(?:Kính gửi|\p{Lu}[\p{Ll}]+(?: \p{Lu}[\p{Ll}]+)*, ngày)/u)[0]!;
     for (let j = i + 1; j < lines.length; j++) {
       const next = lines[j]!;
       if (next.block !== ref.block || STOPS_SUBJECT.test(next.line.text)) break;

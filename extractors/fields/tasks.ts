@@ -21,7 +21,7 @@ const NON_TASK_SECTION = /^(?:muc dich|muc tieu|yeu cau(?!\s+(?:cac|thu truong|l
 // A decision's dispositive articles (Điều 1. Ban hành kèm theo ...; Quyết định này có hiệu lực ...).
 const DISPOSITIVE = /^(?:ban hanh kem theo|phe duyet|bai bo|cong nhan|thanh lap|quyet dinh nay co hieu luc|quy dinh nay|ke hoach nay|sua doi|bo sung)/;
 // Narrative openers: context, not assignment.
-const NARRATIVE = /^(?:\[\d+\]|can cu|thuc hien|xet|theo|qua |nam \d|trong (?:nam|thoi gian)|tai cuoc hop|ngay \d|tren day|nhu vay|ben canh|tuy nhien|hien nay|chi so|de cong tac)/;
+const NARRATIVE = /^(?:\[\d+\]|can cu|thuc hien|xet|theo|qua |nam \d|trong (?:nam|thoi gian)|tai cuoc hop|ngay \d|tren day|nhu vay|ben canh|tuy nhien|hien nay)/;
 // Paragraph openers that assign work.
 const ASSIGNING_OPENER = /^(?:giao|de nghi|yeu cau)\s/;
 
