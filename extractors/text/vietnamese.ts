@@ -1,29 +1,10 @@
 import { fold } from "./normalize.ts";
 
 /**
- * Character classes and casing for Vietnamese. JavaScript's `\b` and `\w` are
- * ASCII-only even with the `u` flag, so word edges are written with Unicode
- * property lookarounds.
+ * Casing for Vietnamese text. (JavaScript's `\b` and `\w` are
+ * ASCII-only even with the `u` flag: word edges in this project are Unicode
+ * property lookarounds.)
  */
-
-/** Start of a word: not preceded by a letter or digit. */
-export const WB = "(?<![\\p{L}\\p{N}])";
-/** End of a word: not followed by a letter or digit. */
-export const WE = "(?![\\p{L}\\p{N}])";
-
-const LETTER = /\p{L}/u;
-const UPPER = /\p{Lu}/u;
-const LOWER = /\p{Ll}/u;
-
-export const isLetter = (c: string | undefined): boolean => c !== undefined && LETTER.test(c);
-export const isUpper = (c: string | undefined): boolean => c !== undefined && UPPER.test(c);
-export const isLower = (c: string | undefined): boolean => c !== undefined && LOWER.test(c);
-
-/** First letter of a string (skipping quotes, brackets and digits). */
-export function firstLetter(s: string): string | undefined {
-  for (const c of s) if (isLetter(c)) return c;
-  return undefined;
-}
 
 /** True when the text has letters and none of them is lower case (a header line). */
 export function isAllCaps(s: string): boolean {
