@@ -7,6 +7,7 @@ import { repairText } from "./pdf/repair.ts";
 import { assembleLines } from "./pdf/assemble.ts";
 import { readPageAnnotations, signatureWarning, snapStamps } from "./pdf/annotations.ts";
 import { readRawSignatures } from "./pdf/signatures.ts";
+import { loadPdfJs } from "./pdf/pdfjs.ts";
 
 import type { SignatureInfo } from "./pdf/signatures.ts";
 export type { SignatureInfo } from "./pdf/signatures.ts";
@@ -17,15 +18,18 @@ export interface PdfReadOptions {
 
 /** More pages than this is not a letter; refuse before reading any page. */
 export const MAX_PDF_PAGES = 300;
-/** Images above this many pixels are not decoded (they carry no text we read). */
-const MAX_IMAGE_PIXELS = 4096 * 4096;
+/**
+ * pdf.js skips, without decoding, every image above this many pixels. The text
+ * reader never needs pixels (the OCR reader opens the file on its own), yet
+ * evaluating annotation appearances builds the page's whole operator list, which
+ * would decode and colour-convert every scan, seal and signature image on it:
+ * most of the time spent on an e-signed letter. One pixel skips them all.
+ */
+const MAX_IMAGE_PIXELS = 1;
 /** A page with fewer visible characters than this has no usable text layer: a scan. */
 const MIN_PAGE_CHARS = 20;
 
 type PdfJs = typeof import("pdfjs-dist/legacy/build/pdf.mjs");
-let pdfjsModule: Promise<PdfJs> | null = null;
-// Loaded on first use: pdf.js is large and most inputs of a text run never need it.
-const loadPdfJs = () => (pdfjsModule ??= import("pdfjs-dist/legacy/build/pdf.mjs"));
 
 /**
  * A text PDF → the line/block model. Lines are rebuilt from pdf.js text items

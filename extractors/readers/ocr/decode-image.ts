@@ -8,6 +8,7 @@
 import { PNG } from "pngjs";
 import { grayFromPixels, IMAGE_KIND, type GrayImage } from "./image.ts";
 import { tiffPages } from "./tiff.ts";
+import { loadImageDecoders } from "../pdf/pdfjs.ts";
 
 export type ImageFormat = "png" | "jpeg" | "tiff";
 
@@ -53,12 +54,8 @@ interface JpegDecoder {
   getData(options: { width: number; height: number; forceRGB?: boolean; isSourcePDF?: boolean }): Uint8ClampedArray;
 }
 
-// pdf.js ships its image decoders as a separate module without type declarations.
-const IMAGE_DECODERS = "pdfjs-dist/legacy/image_decoders/pdf.image_decoders.mjs";
-let decoders: Promise<{ JpegImage: new () => JpegDecoder }> | null = null;
-
 export async function decodeJpeg(bytes: Uint8Array): Promise<GrayImage> {
-  const { JpegImage } = await (decoders ??= import(IMAGE_DECODERS));
+  const { JpegImage } = await loadImageDecoders<{ JpegImage: new () => JpegDecoder }>();
   const jpeg = new JpegImage();
   jpeg.parse(bytes);
   const { width, height, numComponents } = jpeg;

@@ -7,13 +7,11 @@
  */
 import { grayFromPixels, orient, type GrayImage } from "./image.ts";
 import { multiply, type Matrix } from "../pdf/geometry.ts";
+import { loadPdfJs } from "../pdf/pdfjs.ts";
 
 type PdfJs = typeof import("pdfjs-dist/legacy/build/pdf.mjs");
 type PdfDocument = Awaited<ReturnType<PdfJs["getDocument"]>["promise"]>;
 type PdfPage = Awaited<ReturnType<PdfDocument["getPage"]>>;
-
-let pdfjsModule: Promise<PdfJs> | null = null;
-const loadPdfJs = () => (pdfjsModule ??= import("pdfjs-dist/legacy/build/pdf.mjs"));
 
 /** Page images above this many pixels are not decoded (a 600-dpi A3 scan is 7000 × 9900). */
 const MAX_IMAGE_PIXELS = 10_000 * 10_000;
