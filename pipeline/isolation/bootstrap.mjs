@@ -8,14 +8,13 @@
 //
 // pdf.js is loaded first, before the hooks exist: through tsx's hooks its two
 // 1 MB modules take 1.3-4 s and 150-350 MB to load (tsx scans each module and
-// Node parses their source maps); natively about 0.15 s and 50 MB. Loading
-// pdf.worker.mjs sets globalThis.pdfjsWorker, which pdf.js's in-thread
-// ("fake") worker uses instead of importing it again later.
+// Node parses their source maps); natively about 0.15 s and 50 MB. The readers
+// later get the same module instance from the same loader.
 import { workerData } from "node:worker_threads";
 
 if (workerData.preloadPdfJs) {
-  await import("pdfjs-dist/legacy/build/pdf.mjs");
-  await import("pdfjs-dist/legacy/build/pdf.worker.mjs");
+  const { loadPdfJs } = await import("../../extractors/readers/pdf/pdfjs-loader.mjs");
+  await loadPdfJs();
 }
 const { register } = await import("tsx/esm/api");
 register();
