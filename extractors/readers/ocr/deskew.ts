@@ -24,20 +24,22 @@ export function estimateSkew(img: GrayImage): number {
   const factor = Math.min(1, WORK_WIDTH / img.width);
   const small = factor < 1 ? scaleImage(img, factor) : img;
   const threshold = otsu(small.data);
-  const xs: number[] = [];
-  const ys: number[] = [];
+  let ink = 0;
+  for (let i = 0; i < small.data.length; i++) if (small.data[i]! < threshold) ink++;
+  // Too little ink (a blank or nearly blank page) gives no reliable profile.
+  if (ink < 500 || ink > 0.5 * small.width * small.height) return 0;
+  const xs = new Float64Array(ink);
+  const ys = new Float64Array(ink);
   const cx = small.width / 2;
   const cy = small.height / 2;
-  for (let y = 0; y < small.height; y++) {
+  for (let y = 0, n = 0; y < small.height; y++) {
     for (let x = 0; x < small.width; x++) {
       if (small.data[y * small.width + x]! < threshold) {
-        xs.push(x - cx);
-        ys.push(y - cy);
+        xs[n] = x - cx;
+        ys[n++] = y - cy;
       }
     }
   }
-  // Too little ink (a blank or nearly blank page) gives no reliable profile.
-  if (xs.length < 500 || xs.length > 0.5 * small.width * small.height) return 0;
   const score = (deg: number) => profileScore(xs, ys, Math.tan((deg * Math.PI) / 180), small.height + small.width);
   let best = 0;
   let bestScore = score(0);
@@ -56,21 +58,22 @@ export function estimateSkew(img: GrayImage): number {
   return Math.round(best * 100) / 100;
 }
 
-function profileScore(xs: number[], ys: number[], slope: number, span: number): number {
+function profileScore(xs: Float64Array, ys: Float64Array, slope: number, span: number): number {
   const bins = new Float64Array(2 * span + 1);
   for (let i = 0; i < xs.length; i++) {
     const b = Math.round(ys[i]! - xs[i]! * slope) + span;
     if (b >= 0 && b < bins.length) bins[b]!++;
   }
   let sum = 0;
-  for (const c of bins) sum += c * c;
+  for (let i = 0; i < bins.length; i++) sum += bins[i]! * bins[i]!;
   return sum;
 }
 
 /** Otsu's threshold of an 8-bit histogram. */
 export function otsu(data: Uint8Array): number {
   const hist = new Float64Array(256);
-  for (const v of data) hist[v]!++;
+  // An indexed loop: a typed array's iterator is several times slower on a page of 9 million pixels.
+  for (let i = 0; i < data.length; i++) hist[data[i]!]!++;
   const total = data.length;
   let sumAll = 0;
   for (let i = 0; i < 256; i++) sumAll += i * hist[i]!;
