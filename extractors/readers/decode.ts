@@ -62,15 +62,22 @@ function isValidUtf8(bytes: Uint8Array): boolean {
  * in) is not legacy text: read as Windows-1258 or TCVN3 it would be mojibake
  * ("Sá»‘"). Legacy text, in turn, almost never forms valid multi-byte UTF-8
  * sequences, so "many valid, few broken" reliably means damaged UTF-8.
+ * Paragraphs pasted in from a legacy file break many sequences at once, but
+ * the rest of the file still holds dozens of Vietnamese letters in valid
+ * UTF-8, which legacy text never forms by chance: that is UTF-8 too, mixed.
  */
 function rejectDamagedUtf8(bytes: Uint8Array, fileName?: string): void {
   let broken = 0;
   let valid = 0;
+  let vietnamese = 0;
   for (const ch of new TextDecoder("utf-8").decode(bytes)) {
     if (ch === "\uFFFD") broken++;
-    else if (ch > "\x7f") valid++;
+    else if (ch > "\x7f") {
+      valid++;
+      if (isVietnameseLetter(ch)) vietnamese++;
+    }
   }
-  if (valid >= 10 * broken)
+  if (valid >= 10 * broken || (vietnamese >= MIXED_MIN_LETTERS && vietnamese * 4 >= broken))
     throw new ReadError(
       "unsupported_encoding",
       `the text is UTF-8 but damaged: ${broken} invalid byte sequence(s) among ${valid} valid accented characters ` +
@@ -78,6 +85,9 @@ function rejectDamagedUtf8(bytes: Uint8Array, fileName?: string): void {
       fileName,
     );
 }
+
+/** Valid UTF-8 Vietnamese letters that show a file is UTF-8 with legacy text pasted in. */
+const MIXED_MIN_LETTERS = 20;
 
 /** UTF-8/16 decoding that refuses broken sequences instead of inventing U+FFFD. TextDecoder drops the BOM. */
 function strictUnicode(bytes: Uint8Array, encoding: "utf-8" | "utf-16le" | "utf-16be", fileName?: string): DecodedText {

@@ -11,8 +11,22 @@ export interface ReadOptions {
   fileName?: string;
 }
 
-/** Detects the format by content (magic bytes), never by extension, and dispatches to its reader. */
+/**
+ * Detects the format by content (magic bytes), never by extension, and
+ * dispatches to its reader. A file read without error but without a single
+ * line (white space only, a PDF without pages) is `no_text`: there is no
+ * letter to extract, and an empty extraction would look like a reader fault.
+ */
 export async function readDocument(bytes: Uint8Array, options: ReadOptions = {}): Promise<TextModel> {
+  const model = await readByFormat(bytes, options);
+  if (!model.lines.length) {
+    const what = model.source.format === "pdf" ? (model.source.pages ? "the PDF has no text" : "the PDF has no pages") : "the file holds no text, only white space";
+    throw new ReadError("no_text", what, options.fileName);
+  }
+  return model;
+}
+
+async function readByFormat(bytes: Uint8Array, options: ReadOptions): Promise<TextModel> {
   const detected = detectFormat(bytes);
   switch (detected.format) {
     case "text": {
@@ -40,7 +54,8 @@ export async function readDocument(bytes: Uint8Array, options: ReadOptions = {})
     default:
       throw new ReadError(
         "unsupported_format",
-        `${detected.description} is not a format vanthu reads (it reads text, PDF, DOCX and scanned letters as PNG, JPEG or TIFF)`,
+        `${detected.description} is not a format vanthu reads (it reads text, PDF, DOCX and scanned letters as PNG, JPEG or TIFF)` +
+          (detected.advice ? `: ${detected.advice}` : ""),
         options.fileName,
       );
   }

@@ -2,6 +2,7 @@
 export {
   createExtractionPool,
   defaultPoolSize,
+  DEFAULT_IMAGE_PIXEL_LIMIT,
   DEFAULT_MAX_BYTES,
   DEFAULT_MEMORY_MB,
   DEFAULT_OCR_PAGE_TIMEOUT_MS,
@@ -11,4 +12,5 @@ export {
 } from "./pool.ts";
 export type { ExtractionPool, ExtractionPoolOptions, ExtractionPoolStats } from "./pool.ts";
 export { checkPdfInflation, findPdfStreams } from "./pdf-inflate-check.ts";
+export { checkImageSize, declaredImageSizes } from "./image-size-check.ts";
 export type { IsolatedExtractOptions } from "./worker-core.ts";

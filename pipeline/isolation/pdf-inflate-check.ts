@@ -2,94 +2,66 @@
  * A PDF decompression-bomb check, run before pdf.js sees the file.
  *
  * pdf.js keeps a decoded stream in one growing Uint8Array. That memory lives
- * outside the V8 heap, so a worker's `resourceLimits` do not cap it: a few KB
- * of Flate-in-Flate that inflate to 1 GB of whitespace took pdf.js 23 s and
- * 1.6 GB of RSS on this machine. Flate can shrink data about 1000× per layer,
- * and filters can be chained, so the size on disk says nothing.
+ * outside the V8 heap, so a worker's `resourceLimits` do not cap it, and the
+ * decoding is synchronous, so the worker's own memory watch cannot run while
+ * it happens: a few KB of Flate-in-Flate that inflate to 1 GB of whitespace
+ * took pdf.js 23 s and 1.6 GB of RSS on this machine. Flate can shrink data
+ * about 1000× per layer, LZW about 2700×, and filters can be chained, so the
+ * size on disk says nothing.
  *
- * Every stream whose filter chain starts with FlateDecode is inflated here
- * through its leading Flate layers, counting bytes and keeping none, and the
- * file is refused (`too_large`) as soon as one stream or all of them together
- * pass a limit. Image XObjects are skipped: pdf.js decodes an image only up to
- * the size its width and height declare, and not at all above `maxImageSize`.
+ * Every stream (found as pdf.js would read it: pdf-streams.ts) is decoded
+ * here through the filters that can expand it (pdf-filters.ts), counting
+ * bytes and keeping none, and the file is refused (`too_large`) as soon as
+ * one stream or all of them together pass a limit. A stream whose filter
+ * cannot be known from the text is sniffed: its zlib layers are peeled while
+ * the data starts with a zlib header.
  *
- * The scan is lexical (the `stream` keyword and the dictionary before it), so
- * it also sees streams that the xref does not list. It cannot see into
- * encrypted streams (they do not inflate until decrypted); those are left to
- * the worker's memory cap and the timeout, as are other filters.
+ * Image XObjects are measured against the per-stream limit only: pdf.js
+ * decodes an image just up to the size its width and height declare (and not
+ * at all above `maxImageSize`), so a long scan is not a bomb, but a content
+ * stream merely labelled /Image would be decoded whole.
+ *
+ * The check cannot see into encrypted streams (they do not inflate until
+ * decrypted); those are left to the worker's memory cap and the timeout.
  */
-import { Writable, pipeline } from "node:stream";
-import { Readable } from "node:stream";
+import { Readable, Writable, pipeline } from "node:stream";
 import { constants, createInflate, inflateSync } from "node:zlib";
 import { ReadError } from "../../extractors/errors.ts";
+import { createDecoder, type FilterName } from "./pdf-filters.ts";
+import { findPdfStreams } from "./pdf-streams.ts";
+
+export { findPdfStreams, type PdfStreamInfo } from "./pdf-streams.ts";
 
 export interface PdfInflateLimits {
   /** Most bytes one stream may inflate to. */
   streamBytes: number;
-  /** Most bytes all Flate streams together may inflate to. */
+  /** Most bytes all (non-image) streams together may inflate to. */
   totalBytes: number;
 }
 
-export interface PdfStreamInfo {
-  /** Offset of the stream data in the file. */
-  start: number;
-  end: number;
-  /** The number of leading FlateDecode filters. */
-  flateLayers: number;
-  image: boolean;
-}
-
-const FILTER = /\/Filter\s*(?:\[([^\]]*)\]|\/([A-Za-z0-9#.]+))/;
-const IMAGE = /\/Subtype\s*\/Image\b/;
-/** How far back from `stream` the dictionary may start. */
-const DICT_WINDOW = 64 * 1024;
-
-/** The streams of a PDF file with their data ranges and leading Flate layers. */
-export function findPdfStreams(bytes: Uint8Array): PdfStreamInfo[] {
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const streams: PdfStreamInfo[] = [];
-  let at = 0;
-  for (;;) {
-    const keyword = buf.indexOf("stream", at, "latin1");
-    if (keyword < 0) break;
-    at = keyword + 6;
-    if (buf[keyword - 1] === 0x64 /* d: endstream */) continue;
-    let start = keyword + 6;
-    if (buf[start] === 0x0d) start++;
-    if (buf[start] !== 0x0a && buf[start - 1] !== 0x0d) continue;
-    if (buf[start] === 0x0a) start++;
-    const dictStart = buf.lastIndexOf("obj", keyword, "latin1");
-    if (dictStart < 0 || keyword - dictStart > DICT_WINDOW) continue;
-    const dict = buf.toString("latin1", dictStart, keyword);
-    const m = FILTER.exec(dict);
-    if (!m) continue;
-    const names = (m[1] ?? `/${m[2]}`).split("/").map((s) => s.trim()).filter(Boolean);
-    let flateLayers = 0;
-    while (flateLayers < names.length && (names[flateLayers] === "FlateDecode" || names[flateLayers] === "Fl")) flateLayers++;
-    if (flateLayers === 0) continue;
-    const endKeyword = buf.indexOf("endstream", start, "latin1");
-    const end = endKeyword < 0 ? buf.length : endKeyword;
-    streams.push({ start, end, flateLayers, image: IMAGE.test(dict) });
-    at = Math.max(at, end);
-  }
-  return streams;
-}
+/** Deflate's ceiling: 258-byte matches in 2-bit codes give about 1032 output bytes per input byte. */
+const MAX_FLATE_RATIO = 1032;
+const SYNC_BOUND = 16 * 1024 * 1024;
+/** Layers peeled off a stream whose filter is unknown, at most. */
+const MAX_SNIFFED_LAYERS = 8;
 
 /**
- * Bytes `data` inflates to through `layers` Flate layers, counting up to
- * `cap` + 1 and keeping nothing. Damaged data counts what inflated before the
- * damage: telling it is damaged is pdf.js's job.
+ * Bytes `data` decodes to through `chain`, counting up to `cap` + 1 and
+ * keeping nothing. Damaged data counts what decoded before the damage:
+ * telling it is damaged is pdf.js's job.
  */
-export async function inflatedSize(data: Uint8Array, layers: number, cap: number): Promise<number> {
-  // Most streams (fonts, page contents) are small enough that even a worst-case ratio stays
-  // small: inflate those in one synchronous call, far cheaper than a stream pipeline.
-  if (data.length * MAX_FLATE_RATIO ** layers <= SYNC_BOUND) return inflatedSizeSync(data, layers);
+export async function decodedSize(data: Uint8Array, chain: FilterName[], cap: number, earlyChange = 1): Promise<number> {
+  // Most streams (fonts, page contents) are plain Flate and small enough that even a worst-case
+  // ratio stays small: inflate those in one synchronous call, far cheaper than a stream pipeline.
+  if (chain.every((f) => f === "FlateDecode") && data.length * MAX_FLATE_RATIO ** chain.length <= SYNC_BOUND) return inflatedSizeSync(data, chain.length);
   return new Promise((resolve) => {
     let total = 0;
     let settled = false;
-    const inflaters = Array.from({ length: layers }, () =>
-      createInflate({ finishFlush: constants.Z_SYNC_FLUSH, chunkSize: 64 * 1024 }),
-    );
+    const finish = () => {
+      if (settled) return;
+      settled = true;
+      resolve(total);
+    };
     const counter = new Writable({
       write(chunk: Buffer, _encoding, done) {
         total += chunk.length;
@@ -101,19 +73,14 @@ export async function inflatedSize(data: Uint8Array, layers: number, cap: number
         done();
       },
     });
-    const finish = () => {
-      if (settled) return;
-      settled = true;
-      resolve(total);
-    };
-    const source = Readable.from([Buffer.from(data.buffer, data.byteOffset, data.byteLength)]);
-    pipeline([source, ...inflaters, counter], () => finish());
+    const source = Readable.from(slices(data, 64 * 1024));
+    pipeline([source, ...chain.map((name) => createDecoder(name, { earlyChange })), counter], () => finish());
   });
 }
 
-/** Deflate's ceiling: 258-byte matches in 2-bit codes give about 1032 output bytes per input byte. */
-const MAX_FLATE_RATIO = 1032;
-const SYNC_BOUND = 16 * 1024 * 1024;
+function* slices(data: Uint8Array, size: number): Generator<Buffer> {
+  for (let at = 0; at < data.length; at += size) yield Buffer.from(data.buffer, data.byteOffset + at, Math.min(size, data.length - at));
+}
 
 function inflatedSizeSync(data: Uint8Array, layers: number): number {
   let out: Uint8Array = data;
@@ -127,21 +94,67 @@ function inflatedSizeSync(data: Uint8Array, layers: number): number {
   return out.length;
 }
 
+/** A zlib header: deflate method, a window of at most 32 KB, and the check bits. */
+const isZlibHeader = (a: number | undefined, b: number | undefined) => a !== undefined && b !== undefined && (a & 0x0f) === 8 && a >> 4 <= 7 && ((a << 8) | b) % 31 === 0;
+
+/**
+ * The Flate layers a stream of unknown filter seems to have: while the data
+ * (or the start of what it inflates to) begins with a zlib header, one more.
+ */
+export async function sniffFlateLayers(data: Uint8Array): Promise<FilterName[]> {
+  const chain: FilterName[] = [];
+  let head: Uint8Array = data.subarray(0, HEAD_BYTES);
+  while (chain.length < MAX_SNIFFED_LAYERS && isZlibHeader(head[0], head[1])) {
+    chain.push("FlateDecode");
+    head = await inflateHead(head);
+  }
+  return chain;
+}
+
+const HEAD_BYTES = 64 * 1024;
+
+/** The first 64 KB (or less) that `data` inflates to; damage ends it early. */
+function inflateHead(data: Uint8Array): Promise<Uint8Array> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const inflate = createInflate({ finishFlush: constants.Z_SYNC_FLUSH, chunkSize: 16 * 1024 });
+    const done = () => {
+      inflate.destroy();
+      resolve(Buffer.concat(chunks).subarray(0, HEAD_BYTES));
+    };
+    inflate.on("data", (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size >= HEAD_BYTES) done();
+    });
+    inflate.on("end", done);
+    inflate.on("error", done);
+    inflate.end(data);
+  });
+}
+
 const mb = (n: number) => `${Math.round(n / 1024 / 1024)} MB`;
 
-/** Refuses a PDF with a stream (or all streams together) inflating past the limits: `too_large`. */
+/** Refuses a PDF with a stream (or all streams together) decoding past the limits: `too_large`. */
 export async function checkPdfInflation(bytes: Uint8Array, limits: PdfInflateLimits, fileName?: string): Promise<void> {
   let total = 0;
   for (const stream of findPdfStreams(bytes)) {
-    if (stream.image) continue;
-    const cap = Math.min(limits.streamBytes, limits.totalBytes - total);
-    const size = await inflatedSize(bytes.subarray(stream.start, stream.end), stream.flateLayers, cap);
-    if (size > cap) {
-      const what = cap < limits.streamBytes
-        ? `its compressed streams inflate to more than ${mb(limits.totalBytes)} together`
-        : `a compressed stream at byte ${stream.start} inflates to more than ${mb(limits.streamBytes)}`;
-      throw new ReadError("too_large", `${what}, far more than a letter holds: refused as a decompression bomb`, fileName);
+    const data = bytes.subarray(stream.start, stream.end);
+    const chains = stream.sniff ? [...stream.chains, await sniffFlateLayers(data)] : stream.chains;
+    // An image does not count towards the total (see above); anything else shares the total's budget.
+    const cap = stream.image ? limits.streamBytes : Math.min(limits.streamBytes, limits.totalBytes - total);
+    let largest = 0;
+    for (const chain of chains.filter((c) => c.length)) {
+      const size = await decodedSize(data, chain, cap, stream.earlyChange);
+      if (size > cap) {
+        const what = cap < limits.streamBytes
+          ? `its compressed streams inflate to more than ${mb(limits.totalBytes)} together`
+          : `a compressed stream at byte ${stream.start} (${chain.join(", ")}) inflates to more than ${mb(limits.streamBytes)}`;
+        throw new ReadError("too_large", `${what}, far more than a letter holds: refused as a decompression bomb`, fileName);
+      }
+      largest = Math.max(largest, size);
     }
-    total += size;
+    if (!stream.image) total += largest;
   }
 }

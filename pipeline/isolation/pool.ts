@@ -46,6 +46,8 @@ export interface ExtractionPoolOptions {
   pdfStreamLimitBytes?: number;
   /** Largest total all compressed streams of a PDF may inflate to, in bytes. Default 1 GB. */
   pdfTotalLimitBytes?: number;
+  /** Most pixels an image file's page may declare before it is refused unread; 0 turns the check off. Default 100 megapixels. */
+  imagePixelLimit?: number;
   /** Load pdf.js when a worker starts (about 0.15 s) rather than through tsx on the first PDF (1-4 s). Default true. */
   preloadPdfJs?: boolean;
   /** The worker's entry module (tests use a fault-injecting one). Default: ./worker.ts. */
@@ -77,6 +79,8 @@ export const DEFAULT_MEMORY_MB = 1024;
 export const DEFAULT_MAX_BYTES = 50 * 1024 * 1024;
 export const DEFAULT_PDF_STREAM_LIMIT_BYTES = 128 * 1024 * 1024;
 export const DEFAULT_PDF_TOTAL_LIMIT_BYTES = 1024 * 1024 * 1024;
+/** An A3 page scanned at 600 dpi is about 70 megapixels. */
+export const DEFAULT_IMAGE_PIXEL_LIMIT = 100_000_000;
 /** A worker that has not started in this long is given up (tsx + the extractor load in about 0.5 s). */
 const START_TIMEOUT_MS = 30_000;
 
@@ -118,6 +122,7 @@ export function createExtractionPool(options: ExtractionPoolOptions = {}): Extra
     maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
     pdfStreamLimitBytes: options.pdfStreamLimitBytes ?? DEFAULT_PDF_STREAM_LIMIT_BYTES,
     pdfTotalLimitBytes: options.pdfTotalLimitBytes ?? DEFAULT_PDF_TOTAL_LIMIT_BYTES,
+    imagePixelLimit: options.imagePixelLimit ?? DEFAULT_IMAGE_PIXEL_LIMIT,
     preloadPdfJs: options.preloadPdfJs ?? true,
   };
   const limits: WorkerLimits = {
@@ -125,6 +130,7 @@ export function createExtractionPool(options: ExtractionPoolOptions = {}): Extra
     memoryMb: settings.memoryMb,
     pdfStreamLimitBytes: settings.pdfStreamLimitBytes,
     pdfTotalLimitBytes: settings.pdfTotalLimitBytes,
+    imagePixelLimit: settings.imagePixelLimit,
     preloadPdfJs: settings.preloadPdfJs,
   };
   const slots = new Set<Slot>();

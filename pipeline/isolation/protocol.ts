@@ -16,6 +16,8 @@ export interface WorkerLimits {
   pdfStreamLimitBytes: number;
   /** Largest total all Flate streams of a PDF may inflate to. */
   pdfTotalLimitBytes: number;
+  /** Most pixels an image file's page may declare; 0 turns the image pre-check off. */
+  imagePixelLimit: number;
   /** Load pdf.js before tsx's hooks are registered (see bootstrap.mjs). */
   preloadPdfJs: boolean;
 }

@@ -7,6 +7,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { extract, isReadError, type ExtractOptions } from "../../extractors/index.ts";
 import { detectFormat } from "../../extractors/readers/detect.ts";
 import type { Extraction } from "../../schemas/extraction.ts";
+import { checkImageSize } from "./image-size-check.ts";
 import { checkPdfInflation } from "./pdf-inflate-check.ts";
 import { MEMORY_EXIT_CODE, toWire, type JobMessage, type WorkerLimits, type WorkerMessage } from "./protocol.ts";
 
@@ -65,7 +66,7 @@ export interface IsolatedExtractOptions extends ExtractOptions {
   onOcrPages?: (pages: number) => void;
 }
 
-/** The real job: the PDF bomb check, the OCR allowance for images, then `extract`. */
+/** The real job: the PDF and image bomb checks, the OCR allowance for images, then `extract`. */
 export const extractionJob: JobHandler = async (job, context) => {
   const { bytes, fileName } = job;
   let format: string | null = null;
@@ -77,7 +78,10 @@ export const extractionJob: JobHandler = async (job, context) => {
   if (format === "pdf" && context.limits.pdfStreamLimitBytes > 0) {
     await checkPdfInflation(bytes, { streamBytes: context.limits.pdfStreamLimitBytes, totalBytes: context.limits.pdfTotalLimitBytes }, fileName);
   }
-  if (format === "png" || format === "jpeg" || format === "tiff") context.reportOcrPages(imagePages(bytes, format));
+  if (format === "png" || format === "jpeg" || format === "tiff") {
+    if (context.limits.imagePixelLimit > 0) checkImageSize(bytes, format, context.limits.imagePixelLimit, fileName);
+    context.reportOcrPages(imagePages(bytes, format));
+  }
   const options: IsolatedExtractOptions = { onOcrPages: (pages) => context.reportOcrPages(pages) };
   if (fileName !== undefined) options.fileName = fileName;
   return extract(bytes, options);
