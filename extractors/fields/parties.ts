@@ -55,6 +55,7 @@ const HEAD = new RegExp(
       "huyen uy",
       "thanh uy",
       "dang uy",
+      "cap uy",
       "cong ty",
       "tong cong ty",
       "truong(?! hop)",
@@ -85,6 +86,7 @@ const HEAD = new RegExp(
       "bql",
       "cong thong tin",
       "thuong truc",
+      "thanh vien",
     ].join("|") +
     ")(?![a-z])",
 );
@@ -113,6 +115,8 @@ for (const p of PREDICATES) {
   PREDICATES_BY_FIRST_WORD.set(first, [...(PREDICATES_BY_FIRST_WORD.get(first) ?? []), p].sort((a, b) => b.length - a.length));
 }
 const PLURAL_MARKERS = new Set(["các", "những", "mỗi", "Các", "Những", "Mỗi"]);
+/** Predicate words that are the second half of an adjective after these words: "sự nghiệp công lập". */
+const NOT_A_VERB_AFTER = new Map([["lập", new Set(["công", "độc", "tư"])]]);
 const LETTER = /\p{L}/u;
 const SPACE = /\s/;
 
@@ -120,21 +124,31 @@ const SPACE = /\s/;
 function predicateIndex(text: string, from: number): number {
   for (let i = from; i < text.length; i++) {
     const c = text[i]!;
-    if (c === ":" || c === "(") return i;
+    if (c === "(" || (c === ":" && !listColon(text, i))) return i;
     if ((c === "." || c === "!" || c === "?") && (i + 1 === text.length || SPACE.test(text[i + 1]!))) return i;
     if (!SPACE.test(c)) continue;
     const next = text[i + 1];
     if (next === ":" || next === "(") return i;
     if ((next === "-" || next === "–") && text[i + 2] !== undefined && !SPACE.test(text[i + 2]!)) return i;
     const wordEnd = nextBoundary(text, i + 1);
-    const candidates = PREDICATES_BY_FIRST_WORD.get(text.slice(i + 1, wordEnd));
+    const word = text.slice(i + 1, wordEnd);
+    const candidates = PREDICATES_BY_FIRST_WORD.get(word);
     if (!candidates || PLURAL_MARKERS.has(previousWord(text, i))) continue;
+    if (NOT_A_VERB_AFTER.get(word)?.has(previousWord(text, i).toLowerCase())) continue;
     for (const p of candidates) {
       const after = text[i + 1 + p.length];
       if (text.startsWith(p, i + 1) && (after === undefined || !LETTER.test(after))) return i;
     }
   }
   return -1;
+}
+
+/**
+ * A colon inside a party that introduces its members: "Chủ tịch UBND các huyện: Bình Sơn, Sơn Tịnh
+ * và thị xã Đức Phổ" (a plural group, then names in capitals) names parties, not a predicate.
+ */
+function listColon(text: string, at: number): boolean {
+  return /(?:^|\s)các(?:\s+\p{L}+){1,2}\s*$/u.test(text.slice(Math.max(0, at - 30), at)) && /^:\s*\p{Lu}/u.test(text.slice(at, at + 4));
 }
 
 function nextBoundary(text: string, from: number): number {
@@ -159,7 +173,10 @@ export function partyAt(text: string, from = 0): { phrase: string; end: number }
   if (!/^[\p{L}]/u.test(rest) || !HEAD.test(fold(rest.slice(0, 24)))) return null;
   // The head word always belongs to the name ("Ban quản lý", "Ban tổ chức"): look for the predicate after it.
   const stop = predicateIndex(rest, /^\S+\s?/u.exec(rest)![0].length);
+  // A semicolon ends a party: a list of parties puts it between them ("A; B; C chịu trách nhiệm").
+  const semicolon = rest.indexOf(";");
   let end = stop >= 0 ? stop : rest.length;
+  if (semicolon > 0 && semicolon < end) end = semicolon;
   let phrase = rest.slice(0, end);
   const words = phrase.split(/\s+/);
   if (words.length > MAX_WORDS) {
@@ -218,8 +235,9 @@ export function tidyParty(p: string): string {
 
 // Openers that put the assignee right after them: "Giao Văn phòng Sở ...", "Đề nghị Liên đoàn ...".
 const OPENER = /^(?:giao(?:\s+trach nhiem)?(?:\s+cho)?|de nghi|yeu cau|chi dao|doi voi|rieng)\s+/;
-// A topic before a colon: "Về giải quyết hồ sơ: Giao Trưởng phòng ...", "Đối với ...(...): Các phòng ...".
-const TOPIC = /^(?:ve|doi voi|rieng)\s[^:]{3,200}:\s*/;
+// A topic before a colon: "Về giải quyết hồ sơ: Giao Trưởng phòng ...", "Đối với ...(...): Các phòng ...";
+// or a step of a procedure: "Bước 2: Phòng Đào tạo ...", "Giai đoạn 1. Các khoa ...".
+const TOPIC = /^(?:(?:ve|doi voi|rieng)\s[^:]{3,200}:|(?:buoc|giai doan)\s*\d{1,2}\s*[:.])\s*/;
 
 /** The parties named at the start of an item, or the party that "chủ trì" in it. */
 export function assigneesAtStart(text: string): string[] {
@@ -351,6 +369,24 @@ export function firstPartyIn(text: string): string[] {
     if (m.index === 0) continue;
     const party = partyAt(text, m.index);
     if (party && party.phrase.split(/\s+/).length >= 2) return splitParties(party.phrase);
+  }
+  return [];
+}
+
+// A sentence that opens with a condition or a time ("Trong quá trình thực hiện, nếu có vướng mắc, ...",
+// "Khi có yêu cầu, ...") has its subject after that clause.
+// Matched with diacritics: "Nêu ..." (set out) is no "Nếu" (if).
+const OPENING_CLAUSE = /^(?:trong quá trình|nếu|khi|trường hợp|sau khi|trước khi)\s/iu;
+
+/** "Trong quá trình thực hiện nếu có vướng mắc, các đơn vị gửi ý kiến về ..." → ["Các đơn vị"]. */
+export function subjectAfterClause(text: string): string[] {
+  const head = text.slice(0, 240);
+  if (!OPENING_CLAUSE.test(head)) return [];
+  // The clause may hold commas of its own: the party stands after one of them, before the sentence ends.
+  for (const m of head.matchAll(/[,.;:]\s*/gu)) {
+    if (m[0][0] !== ",") break;
+    const parties = partyList(text, m.index + m[0].length);
+    if (parties.length) return parties;
   }
   return [];
 }

@@ -51,8 +51,10 @@ export function extractDistribution(blocks: Block[], regions: Regions, signature
   const head = /Nơi\s+nhận\s*[:.]?\s*/iu.exec(first.text);
   const inline = cut(regions.closing, first.text).slice(head ? head.index + head[0].length : 0);
   items.push(...splitInline(inline));
+  // A signature read before the list (a scan's closing column that OCR put above "Nơi nhận") ends nothing.
+  const end = signature.blockIndex >= regions.closing ? signature.blockIndex : blocks.length;
   for (let i = regions.closing + 1; i < blocks.length; i++) {
-    if (i > signature.blockIndex && signature.blockIndex >= 0) break;
+    if (i > end) break;
     const text = cut(i, blocks[i]!.text);
     if (!LIST_ITEM.test(text)) break;
     items.push(...splitInline(text));

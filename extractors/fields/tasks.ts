@@ -3,8 +3,9 @@ import type { Block, TextModel } from "../model.ts";
 import { blockSpan } from "../model.ts";
 import { fold } from "../text/normalize.ts";
 import { buildOutline, flatten, type OutlineNode } from "./outline.ts";
-import { addressedParties, assigneesAtStart, collaboratorsIn, dedupe, firstPartyIn, leadInParties, partyAt, splitParties } from "./parties.ts";
+import { addressedParties, assigneesAtStart, collaboratorsIn, dedupe, firstPartyIn, leadInParties, partyAt, splitParties, subjectAfterClause } from "./parties.ts";
 import { deadlineIn } from "./deadlines.ts";
+import { placesOnly } from "./places.ts";
 import type { Regions } from "./regions.ts";
 
 /**
@@ -16,8 +17,10 @@ import type { Regions } from "./regions.ts";
  * the items they close.
  */
 
-// Sections whose items describe rather than assign (ND 30 plans: Mục đích, yêu cầu; reports: Kết quả).
-const NON_TASK_SECTION = /^(?:muc dich|muc tieu|yeu cau(?!\s+(?:cac|thu truong|lanh dao|so|phong|ubnd|giam doc))|quan diem|ket qua|tinh hinh|danh gia|can cu|co so|dac diem|thuc trang|nhung ket qua|ve ket qua|kinh phi|nguon kinh phi|du toan)/;
+// Sections whose items describe rather than assign (ND 30 plans: Mục đích, yêu cầu; Đối tượng,
+// phạm vi; Phương pháp, hình thức; Thời gian, địa điểm; reports: Kết quả).
+const NON_TASK_SECTION =
+  /^(?:muc dich|muc tieu|yeu cau(?!\s+(?:cac|thu truong|lanh dao|so|phong|ubnd|giam doc))|quan diem|ket qua|tinh hinh|danh gia|can cu|co so|dac diem|thuc trang|nhung ket qua|ve ket qua|kinh phi|nguon kinh phi|du toan|doi tuong|pham vi|phuong phap|hinh thuc|thoi gian(?:,| va) dia diem|dia diem)/;
 // A decision's dispositive articles (Điều 1. Ban hành kèm theo ...; Quyết định này có hiệu lực ...).
 const DISPOSITIVE = /^(?:ban hanh kem theo|phe duyet|bai bo|cong nhan|thanh lap|quyet dinh nay co hieu luc|quy dinh nay|ke hoach nay|sua doi|bo sung)/;
 // Narrative openers: context, not assignment.
@@ -26,6 +29,9 @@ const NARRATIVE = /^(?:\[\d+\]|can cu|thuc hien|xet|theo|qua |nam \d|trong (?:na
 const ASSIGNING_OPENER = /^(?:giao|de nghi|yeu cau)\s/;
 
 const THREE_WORDS = /\S+\s+\S+\s+\S/;
+// The plan's "Cơ quan phối hợp:" line (ND 30 plans list chủ trì and phối hợp bodies per task).
+const PARTNERS_LINE = /^(?:co quan|don vi|bo phan)\s+phoi hop\s*:/;
+const metadataValue = (line: string) => line.replace(/^[^:]*:\s*/u, "");
 
 interface Context {
   recipients: string[];
@@ -54,24 +60,29 @@ function itemTask(node: OutlineNode, nodes: OutlineNode[], context: Context): Ta
   // A section ("I. Đánh giá chung", with paragraphs but no items) of a kind that describes is not a task either.
   const section = node.label!.style === "roman" && NON_TASK_SECTION.test(fold(node.text.trim().slice(0, 40)));
   if (section || inNonTaskSection(node)) return null;
-  const folded = fold(node.text.slice(0, 48));
+  const folded = openingWords(node.text);
   if (node.label!.style === "article" && DISPOSITIVE.test(folded)) return null;
   if (/^da\s/.test(folded) || !THREE_WORDS.test(node.text)) return null; // "Đã hoàn thành ...": a result
+  if (placesOnly(node.text)) return null;
 
   const meta = groupMetadata(node);
   const own = ownText(node);
   let assignees: string[] = [];
   let collaborators: string[] = [];
   let confidence = 0.9;
-  const responsible = meta.find((m) => /^(?:co quan|don vi|bo phan|trach nhiem)/.test(fold(m)));
+  // "Cơ quan chủ trì: A" gives the assignee, "Cơ quan phối hợp: B, C" the collaborators.
+  const partners = meta.find((m) => PARTNERS_LINE.test(fold(m)));
+  const responsible = meta.find((m) => m !== partners && /^(?:co quan|don vi|bo phan|trach nhiem)/.test(fold(m)));
   if (responsible) {
-    const value = responsible.replace(/^[^:]*:\s*/u, "");
+    const value = metadataValue(responsible);
     assignees = assigneesAtStart(value);
     collaborators = collaboratorsIn(value);
   }
+  if (partners) collaborators = [...collaborators, ...assigneesAtStart(metadataValue(partners))];
   if (!assignees.length) assignees = assigneesAtStart(own);
   // "..., nếu có vướng mắc đề nghị các đơn vị, địa phương báo cáo ...": the party the item addresses.
   if (!assignees.length) assignees = addressedParties(own);
+  if (!assignees.length) assignees = subjectAfterClause(own);
   if (!assignees.length) {
     assignees = inheritedAssignees(node, nodes, context);
     confidence = assignees.length ? 0.75 : 0.4;
@@ -114,6 +125,14 @@ function paragraphTask(node: OutlineNode, nodes: OutlineNode[], context: Context
   };
 }
 
+/**
+ * The first words of an item, folded, for the section and article tests: punctuation OCR puts
+ * between two words of one phrase ("Công, nhận", "Mục. đích") is dropped.
+ */
+function openingWords(text: string): string {
+  return fold(text.slice(0, 48).trim()).replace(/(?<=[a-z])[,.;:'`](?= [a-z])/g, "");
+}
+
 function ownText(node: OutlineNode): string {
   let text = node.text;
   for (const m of node.meta) {
@@ -130,7 +149,7 @@ function inNonTaskSection(node: OutlineNode): boolean {
   for (let p = node.parent; p; p = p.parent) {
     let describes = describingSection.get(p);
     if (describes === undefined) {
-      const head = fold(p.text.slice(0, 48).trim());
+      const head = openingWords(p.text);
       // A decision's dispositive article lists what it decides ("Điều 1. Công nhận ... gồm: 1. ... 2. ...").
       describes = NON_TASK_SECTION.test(head) || (p.label?.style === "article" && DISPOSITIVE.test(head));
       describingSection.set(p, describes);

@@ -215,3 +215,34 @@ describe("lead-in and first party", () => {
     expect(firstPartyIn("Nội dung này cần được thực hiện ngay.")).toEqual([]);
   });
 });
+
+describe("party lists of a decision's last article", () => {
+  it("'công lập' is part of a name, not the verb 'lập'", () => {
+    expect(assigneesAtStart("Thủ trưởng các đơn vị sự nghiệp công lập thuộc tỉnh nghiêm túc thực hiện.")).toEqual([
+      "Thủ trưởng các đơn vị sự nghiệp công lập thuộc tỉnh",
+    ]);
+  });
+
+  it("'Cấp ủy' opens a party", () => {
+    expect(assigneesAtStart("Cấp ủy, chính quyền các cấp tiếp tục quán triệt nghị quyết.")[0]).toBe("Cấp ủy, chính quyền các cấp");
+  });
+
+  it("a semicolon ends a party, so a long list is read party by party ('thành viên ...' too)", () => {
+    const text =
+      "Chánh Văn phòng UBND tỉnh, Giám đốc Sở Tư pháp; thành viên Ban Chỉ đạo cải cách hành chính tỉnh; thành viên Hội đồng thi đua, khen thưởng của tỉnh; Chủ tịch UBND các xã có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này.";
+    expect(assigneesAtStart(text)).toEqual([
+      "Chánh Văn phòng UBND tỉnh",
+      "Giám đốc Sở Tư pháp",
+      "Thành viên Ban Chỉ đạo cải cách hành chính tỉnh",
+      "Thành viên Hội đồng thi đua, khen thưởng của tỉnh",
+      "Chủ tịch UBND các xã có tên tại Điều 1",
+    ]);
+  });
+
+  it("a colon after a plural group introduces its members ('các huyện: A, B và C')", () => {
+    expect(assigneesAtStart("Chủ tịch UBND các huyện: Kim Bảng, Lý Nhân và thị xã Duy Tiên chịu trách nhiệm thi hành.")).toEqual([
+      "Kim Bảng",
+      "Lý Nhân và thị xã Duy Tiên",
+    ]);
+  });
+});

@@ -138,6 +138,12 @@ describe("distribution (Nơi nhận)", () => {
     expect(d.signer).toEqual({ name: "Nguyễn Hữu Hưng", title: "Phó Giám đốc", authority: "KT. Giám đốc" });
   });
 
+  it("a signature read above the list (a scan's closing column put first) does not end the list", () => {
+    const d = closing("HIỆU TRƯỞNG\nNơi nhận:\n- Ban Giám hiệu (b/c);\n- Các khoa (t/h);\n- Lưu: VT, QLCL.");
+    expect(d.signer.title).toBe("Hiệu trưởng");
+    expect(d.distribution).toEqual(["Ban Giám hiệu (b/c)", "Các khoa (t/h)", "Lưu: VT, QLCL"]);
+  });
+
   it("no Nơi nhận: empty", () => {
     expect(closing("").distribution).toEqual([]);
   });

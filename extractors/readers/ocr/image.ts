@@ -151,6 +151,19 @@ export function orient(img: GrayImage, ux: number, uy: number, vx: number, vy: n
   return { width, height, data: out, dpi: img.dpi };
 }
 
+/** The part of the image between left/top (inclusive) and right/bottom (exclusive), clamped to the image. */
+export function cropImage(img: GrayImage, left: number, top: number, right: number, bottom: number): { image: GrayImage; left: number; top: number } {
+  const x0 = Math.max(0, Math.round(left));
+  const y0 = Math.max(0, Math.round(top));
+  const x1 = Math.max(x0 + 1, Math.min(img.width, Math.round(right)));
+  const y1 = Math.max(y0 + 1, Math.min(img.height, Math.round(bottom)));
+  const width = x1 - x0;
+  const height = y1 - y0;
+  const data = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) data.set(img.data.subarray((y0 + y) * img.width + x0, (y0 + y) * img.width + x1), y * width);
+  return { image: { width, height, data, dpi: img.dpi }, left: x0, top: y0 };
+}
+
 /** Binary PGM (P5): the simplest format tesseract and leptonica read. */
 export function encodePgm(img: GrayImage): Buffer {
   const header = Buffer.from(`P5\n${img.width} ${img.height}\n255\n`, "latin1");

@@ -10,7 +10,7 @@ import { normalizeLine } from "../../text/normalize.ts";
 import type { PdfItem } from "../pdf/geometry.ts";
 import { layoutPages, type PageInput } from "../pdf/layout.ts";
 import { repairText } from "../pdf/repair.ts";
-import { ALNUM, cleanWords, median, quantile, segments } from "./words.ts";
+import { ALNUM, cleanWords, median, plausible, quantile, segments } from "./words.ts";
 import { assembleLines } from "../pdf/assemble.ts";
 import { repairOcrLine } from "./repair.ts";
 import { dropSignatureNoise, repairAuthority } from "./closing.ts";
@@ -70,14 +70,18 @@ interface RowGeometry {
 /** Rows with a baseline and an em each, in pixels. */
 function rows(words: OcrWord[]): RowGeometry[] {
   return segments(words).map((list) => {
-    const bottoms = list.map((w) => w.top + w.height);
+    // Baseline and type size come from words that are text: a signature stroke read as "ƒ" beside
+    // a bullet would set a row of twice the body size, and make the rows around it its small print.
+    const textual = list.filter((w) => plausible(w.text));
+    const basis = textual.length ? textual : list;
+    const bottoms = basis.map((w) => w.top + w.height);
     // Words that sit on the baseline: no descender, no dot below, not punctuation alone. A box
     // only ever reaches lower than the baseline (ink of the row below touching it), never higher:
     // the lower quartile of their bottoms, not the median.
-    const flat = list.filter((w) => ALNUM.test(w.text) && !BELOW_BASELINE.test(w.text.normalize("NFD")));
-    const heights = list.map((w) => w.height);
+    const flat = basis.filter((w) => ALNUM.test(w.text) && !BELOW_BASELINE.test(w.text.normalize("NFD")));
+    const heights = basis.map((w) => w.height);
     const baseline = quantile(flat.map((w) => w.top + w.height), 0.25) ?? median(bottoms)! - 0.2 * median(heights)!;
-    const ems = list.flatMap((w) => {
+    const ems = basis.flatMap((w) => {
       const ascent = ascentEms(w.text);
       return ascent ? [(baseline - w.top) / ascent] : [];
     });

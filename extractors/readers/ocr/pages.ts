@@ -1,7 +1,9 @@
 /**
  * One page through OCR: its image taken out (lazily, so at most a few pages'
  * pixels are in memory at once), brought to about 300 dpi, straightened,
- * cleared of ruled lines, and read by the session's engine.
+ * cleared of ruled lines, and read by the session's engine; then the few
+ * rows the page read is known to get wrong (a handwritten number or day, a
+ * name under the seal) are read again on their own.
  */
 import { deskew } from "./deskew.ts";
 import { inkRatio, normalizeResolution, type GrayImage } from "./image.ts";
@@ -11,6 +13,7 @@ import type { OcrWord } from "./tsv.ts";
 import { mapLimited, OCR_SLOTS } from "./limit.ts";
 import type { OcrSession, SessionOptions } from "./session.ts";
 import { rereadSlots } from "./slots.ts";
+import { rereadSignerName } from "./signer-name.ts";
 import { wasmRowReader } from "./tesseract-js.ts";
 
 export interface PageSource {
@@ -48,8 +51,9 @@ async function readAll(sources: PageSource[], session: OcrSession, readRow: (ima
     const warning = Math.abs(angle) >= 3 ? `page ${source.page} was scanned ${Math.abs(angle)}° askew and straightened` : null;
     const clean = removeRules(image);
     let words = await session.recognize(clean, source.page);
-    // The number and date rows stand on page 1 only.
+    // The number and date rows stand on page 1 only; the signer's name on the page that closes the letter.
     if (source.page === 1) words = await rereadSlots(clean, words, readRow);
+    words = await rereadSignerName(clean, words, readRow);
     const page: OcrPage = { page: source.page, words, width: image.width, height: image.height, dpi: image.dpi };
     return { page, warning };
   });

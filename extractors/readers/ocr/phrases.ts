@@ -44,6 +44,9 @@ const ANY_CASE = [
   "Kế hoạch và Đầu tư", "Tài nguyên và Môi trường", "Khoa học và Công nghệ", "Giáo dục và Đào tạo",
   "Thông tin và Truyền thông", "Nông nghiệp và Phát triển nông thôn", "Nông nghiệp và Môi trường",
   "Lao động - Thương binh và Xã hội", "Văn hóa, Thể thao và Du lịch", "Giao thông vận tải",
+  // Bodies and terms of the body and the Nơi nhận list whose hook or circumflex the fast model drops
+  // ("thâm định", "tô chức", "kiêm sát", "Công Thông tin điện tử"); none has another reading.
+  "thẩm định", "thẩm quyền", "tổ chức", "kiểm tra", "Viện kiểm sát", "Cổng thông tin điện tử",
 ];
 
 /** caps: only words in capitals; capitalised: each word starts with a capital; any: any case, kept. */
@@ -99,6 +102,8 @@ export function restorePhrases(line: string): string {
       if (!gaps.every((g) => /^\s*(?:[-–,]\s*)?$/u.test(g))) continue;
       run.forEach((t, k) => {
         const word = p.words[k]!;
+        // Read with all its marks, only placed the other accepted way ("Tỉnh uỷ" for "Tỉnh ủy"): kept as printed.
+        if (sameMarks(word, t.text)) return;
         // The OCR'd word's case is kept: capitals stay capitals, a capital initial stays.
         const text = caps ? word.toUpperCase() : p.mode === "any" ? matchCase(word, t.text) : word;
         if (text !== t.text) replacements.push({ start: t.start, end: t.start + t.text.length, text });
@@ -111,6 +116,17 @@ export function restorePhrases(line: string): string {
   let out = line;
   for (const r of replacements.reverse()) out = out.slice(0, r.start) + r.text + out.slice(r.end);
   return out;
+}
+
+/** The same letters and the same marks, wherever on the syllable the tone stands (uỷ/ủy, hoà/hòa). */
+function sameMarks(a: string, b: string): boolean {
+  const split = (w: string) => {
+    const nfd = w.toLowerCase().normalize("NFD");
+    return { letters: nfd.replace(/\p{M}/gu, ""), marks: [...nfd.replace(/\P{M}/gu, "")].sort().join("") };
+  };
+  const x = split(a);
+  const y = split(b);
+  return x.letters === y.letters && x.marks === y.marks;
 }
 
 function matchCase(word: string, like: string): string {

@@ -23,6 +23,7 @@ export function repairOcrLine(line: string): string {
   s = repairDateWords(s);
   s = repairSubjectLabel(s);
   s = repairFilingLine(s);
+  s = repairPortal(s);
   return restorePhrases(s);
 }
 
@@ -145,4 +146,12 @@ function repairSubjectLabel(s: string): string {
 function repairFilingLine(s: string): string {
   if (!/^[-–]?\s*Lưu\s*:/u.test(s)) return s;
   return s.replace(/(?<=[\p{Lu}\d)])\s*;\s*(?=[\p{Lu}(])/gu, ", ");
+}
+
+/**
+ * "Cổng TTĐT" (the body's web portal, cổng thông tin điện tử), a fixture of Nơi nhận lists, read
+ * without the hook as "Công TTĐT": "công" before that abbreviation has no reading of its own.
+ */
+function repairPortal(s: string): string {
+  return s.replace(/(?<![\p{L}])(C|c)ông(?=\s+TTĐT)/gu, "$1ổng");
 }

@@ -9,7 +9,7 @@
  * the row re-read gave three correctly where the page read had none; the
  * others came back unusable and are then left as they were, or blank.
  */
-import type { GrayImage } from "./image.ts";
+import { cropImage, type GrayImage } from "./image.ts";
 import { segments } from "./words.ts";
 import type { OcrWord } from "./tsv.ts";
 import { fold } from "../../text/normalize.ts";
@@ -73,15 +73,11 @@ function slotConfidence(row: OcrWord[], kind: "number" | "date"): number {
 
 function crop(image: GrayImage, row: OcrWord[]): { image: GrayImage; left: number; top: number } {
   const h = Math.max(...row.map((w) => w.height));
-  const left = Math.max(0, Math.min(...row.map((w) => w.left)) - Math.round(0.5 * h));
-  const top = Math.max(0, Math.min(...row.map((w) => w.top)) - Math.round(0.3 * h));
-  const right = Math.min(image.width, Math.max(...row.map((w) => w.left + w.width)) + Math.round(0.5 * h));
-  const bottom = Math.min(image.height, Math.max(...row.map((w) => w.top + w.height)) + Math.round(0.3 * h));
-  const width = right - left;
-  const height = bottom - top;
-  const data = new Uint8Array(width * height);
-  for (let y = 0; y < height; y++) data.set(image.data.subarray((top + y) * image.width + left, (top + y) * image.width + right), y * width);
-  return { image: { width, height, data, dpi: image.dpi }, left, top };
+  const left = Math.min(...row.map((w) => w.left)) - 0.5 * h;
+  const top = Math.min(...row.map((w) => w.top)) - 0.3 * h;
+  const right = Math.max(...row.map((w) => w.left + w.width)) + 0.5 * h;
+  const bottom = Math.max(...row.map((w) => w.top + w.height)) + 0.3 * h;
+  return cropImage(image, left, top, right, bottom);
 }
 
 /** The page's words with the number and date rows re-read where their slots are in doubt. */

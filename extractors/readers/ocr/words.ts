@@ -19,11 +19,15 @@ export const ALNUM = /[\p{L}\p{N}]/u;
 /** Below this confidence (0–100) a word must at least look like Vietnamese, a number or an abbreviation. */
 const JUNK_CONFIDENCE = 45;
 
-/** Each part of the word is a number, a Vietnamese syllable or an abbreviation in capitals (UBND, QĐ). */
+/**
+ * Each part of the word is a number, a Vietnamese syllable or an abbreviation in capitals (UBND,
+ * QĐ). Abbreviations of bodies run long in Nơi nhận lists: a committee and its level in one word
+ * ("UBMTTQVNTP", Ủy ban MTTQ Việt Nam thành phố) is ten capitals and more.
+ */
 export function plausible(text: string): boolean {
   // Letters and digits apart: "ngày0Đ" (a word and a handwritten day run together) is two parts.
   const parts = text.split(/[^\p{L}\p{N}]+|(?<=\p{L})(?=\p{N})|(?<=\p{N})(?=\p{L})/u).filter(Boolean);
-  return parts.length > 0 && parts.every((p) => /^\d+$/.test(p) || isSyllable(p) || /^\p{Lu}{1,8}\d{0,4}$/u.test(p));
+  return parts.length > 0 && parts.every((p) => /^\d+$/.test(p) || isSyllable(p) || /^\p{Lu}{1,12}\d{0,4}$/u.test(p));
 }
 const alnumCount = (text: string) => [...text].filter((c) => ALNUM.test(c)).length;
 
