@@ -7,10 +7,12 @@
 import { Readable, Writable, pipeline } from "node:stream";
 import { deflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { checkImageSize, declaredImageSizes } from "../pipeline/isolation/image-size-check.ts";
+import { checkImageSize, declaredImageSizes } from "../extractors/readers/ocr/image-size.ts";
 import { createDecoder, filterName, type FilterName } from "../pipeline/isolation/pdf-filters.ts";
 import { checkPdfInflation, decodedSize, findPdfStreams, sniffFlateLayers } from "../pipeline/isolation/pdf-inflate-check.ts";
-import { isReadError } from "../extractors/index.ts";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { extract, isReadError } from "../extractors/index.ts";
 
 function decode(name: FilterName, data: Uint8Array, earlyChange?: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -134,5 +136,13 @@ describe("image header sizes", () => {
     expect(declaredImageSizes(tiff, "tiff")).toEqual([{ width: 100, height: 5000 }, { width: 70000, height: 5000 }]);
     expect(() => checkImageSize(tiff, "tiff", 100_000_000, "fax.tiff")).toThrow(/^fax\.tiff: the TIFF image \(page 2\) declares 70000 × 5000 pixels/);
     expect(() => checkImageSize(png, "png", 100_000_000)).not.toThrow();
+  });
+
+  it("is applied by the image reader itself, outside the pool, before a pixel is decoded", async () => {
+    const bomb = new Uint8Array(readFileSync(join(import.meta.dirname, "../fixtures/bad/png-bomb.png")));
+    const started = performance.now();
+    const error = await extract(bomb, { fileName: "bomb.png" }).catch((e: unknown) => e);
+    expect(isReadError(error) && error.code).toBe("too_large");
+    expect(performance.now() - started).toBeLessThan(5_000);
   });
 });

@@ -17,6 +17,7 @@
 import { ReadError } from "../errors.ts";
 import type { TextModel } from "../model.ts";
 import { imagePages, type ImageFormat } from "./ocr/decode-image.ts";
+import { checkImageSize, DEFAULT_IMAGE_PIXEL_LIMIT } from "./ocr/image-size.ts";
 import { openSession } from "./ocr/engine.ts";
 import { buildOcrModel } from "./ocr/layout.ts";
 import { ocrPages, type PageSource } from "./ocr/pages.ts";
@@ -73,6 +74,8 @@ export async function readScannedPdf(bytes: Uint8Array, textModel: TextModel, op
 
 /** An image file (PNG, JPEG, or TIFF of one or more pages) → the model. */
 export async function readImage(bytes: Uint8Array, format: ImageFormat, options: OcrReadOptions = {}): Promise<TextModel> {
+  // Before a pixel is decoded: the header says how large the decoded page would be.
+  checkImageSize(bytes, format, DEFAULT_IMAGE_PIXEL_LIMIT, options.fileName);
   let pages: ReturnType<typeof imagePages>;
   try {
     pages = imagePages(bytes, format);

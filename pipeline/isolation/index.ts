@@ -12,5 +12,5 @@ export {
 } from "./pool.ts";
 export type { ExtractionPool, ExtractionPoolOptions, ExtractionPoolStats } from "./pool.ts";
 export { checkPdfInflation, findPdfStreams } from "./pdf-inflate-check.ts";
-export { checkImageSize, declaredImageSizes } from "./image-size-check.ts";
+export { checkImageSize, declaredImageSizes } from "../../extractors/readers/ocr/image-size.ts";
 export type { IsolatedExtractOptions } from "./worker-core.ts";

@@ -27,6 +27,7 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { ReadError } from "../../extractors/errors.ts";
+import { DEFAULT_IMAGE_PIXEL_LIMIT } from "../../extractors/readers/ocr/image-size.ts";
 import type { ExtractOptions } from "../../extractors/extract.ts";
 import type { Extraction } from "../../schemas/extraction.ts";
 import { MEMORY_EXIT_CODE, fromWire, type JobMessage, type WorkerLimits, type WorkerMessage } from "./protocol.ts";
@@ -79,8 +80,7 @@ export const DEFAULT_MEMORY_MB = 1024;
 export const DEFAULT_MAX_BYTES = 50 * 1024 * 1024;
 export const DEFAULT_PDF_STREAM_LIMIT_BYTES = 128 * 1024 * 1024;
 export const DEFAULT_PDF_TOTAL_LIMIT_BYTES = 1024 * 1024 * 1024;
-/** An A3 page scanned at 600 dpi is about 70 megapixels. */
-export const DEFAULT_IMAGE_PIXEL_LIMIT = 100_000_000;
+export { DEFAULT_IMAGE_PIXEL_LIMIT };
 /** A worker that has not started in this long is given up (tsx + the extractor load in about 0.5 s). */
 const START_TIMEOUT_MS = 30_000;
 

@@ -7,7 +7,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { extract, isReadError, type ExtractOptions } from "../../extractors/index.ts";
 import { detectFormat } from "../../extractors/readers/detect.ts";
 import type { Extraction } from "../../schemas/extraction.ts";
-import { checkImageSize } from "./image-size-check.ts";
+import { checkImageSize } from "../../extractors/readers/ocr/image-size.ts";
 import { checkPdfInflation } from "./pdf-inflate-check.ts";
 import { MEMORY_EXIT_CODE, toWire, type JobMessage, type WorkerLimits, type WorkerMessage } from "./protocol.ts";
 

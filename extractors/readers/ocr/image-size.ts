@@ -7,9 +7,11 @@
  * 20,000 × 20,000 pixels took 50 s and 1.8 GB of RSS to decode. The size an
  * image declares is in its header, so it is read from there (PNG IHDR, JPEG
  * SOF, every TIFF page's IFD) and a file above the limit is refused
- * (`too_large`) without decoding a pixel.
+ * (`too_large`) without decoding a pixel. The image reader checks it itself;
+ * the extraction pool also checks it before a job starts, to give the job its
+ * OCR time allowance only for pages it will read.
  */
-import { ReadError } from "../../extractors/errors.ts";
+import { ReadError } from "../../errors.ts";
 
 export interface ImageSize {
   width: number;
@@ -73,6 +75,9 @@ function tiffSizes(bytes: Uint8Array, view: DataView): ImageSize[] {
   }
   return sizes;
 }
+
+/** An A3 page scanned at 600 dpi is about 70 megapixels. */
+export const DEFAULT_IMAGE_PIXEL_LIMIT = 100_000_000;
 
 /** Refuses an image whose header declares more than `maxPixels` on any page: `too_large`. */
 export function checkImageSize(bytes: Uint8Array, format: "png" | "jpeg" | "tiff", maxPixels: number, fileName?: string): void {
