@@ -6,11 +6,14 @@
  * `pdfimages` takes out of the same files. Also each engine alone on one
  * scan with one core busy.
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawn, spawnSync } from "node:child_process";
 import { extract } from "../../extractors/index.ts";
+import { encodePgm } from "../../extractors/readers/ocr/image.ts";
+import { preparePage } from "../../extractors/readers/ocr/pages.ts";
+import { openPdfImages } from "../../extractors/readers/ocr/pdf-images.ts";
 import { createExtractionPool } from "../../pipeline/isolation/index.ts";
 
 export interface OcrBench {
@@ -18,9 +21,13 @@ export interface OcrBench {
   pages: number;
   /** vanthu, two worker threads, one scan each at a time. */
   readerSecondsPerPage: number;
-  /** bare tesseract on the embedded page images, two processes at a time. */
-  bareSecondsPerPage: number | null;
+  /** bare tesseract, two processes at a time, on the page images vanthu hands it (same pixels, same work). */
+  barePrepared: (BareRun & { secondsPerPage: number }) | null;
+  /** bare tesseract on the images `pdfimages` takes out of the files (seals and signatures too; no clean-up). */
+  bareEmbedded: (BareRun & { secondsPerPage: number }) | null;
+  /** vanthu's seconds over bare's on the same prepared images: what reading a letter costs beyond OCR. */
   readerVsBare: number | null;
+  readerVsBareEmbedded: number | null;
   /** One scan, one core busy, per engine (null when the engine is not there). */
   single: { file: string; pages: number; cliSecondsPerPage: number | null; tesseractJsSecondsPerPage: number | null };
 }
@@ -35,23 +42,67 @@ async function inParallel<T>(items: T[], parallel: number, run: (item: T) => Pro
   }));
 }
 
-function tesseract(image: string): Promise<void> {
+/** Bare tesseract on one image file, single-threaded as vanthu runs it; the number of words it read. */
+function tesseract(image: string, dpi: number | null): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn("tesseract", [image, "stdout", "-l", "vie"], { env: { ...process.env, OMP_THREAD_LIMIT: "1" }, stdio: "ignore" });
+    const args = [image, "stdout", "-l", "vie", ...(dpi ? ["--dpi", String(Math.round(dpi))] : [])];
+    const child = spawn("tesseract", args, { env: { ...process.env, OMP_THREAD_LIMIT: "1" }, stdio: ["ignore", "pipe", "ignore"] });
+    let text = "";
+    child.stdout.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
     child.on("error", reject);
-    child.on("exit", () => resolve());
+    child.on("exit", () => resolve(text.split(/\s+/u).filter(Boolean).length));
   });
 }
 
-async function bareSeconds(scans: string[]): Promise<number | null> {
+interface BareRun {
+  seconds: number;
+  words: number;
+}
+
+async function bareRun(images: { path: string; dpi: number | null }[]): Promise<BareRun> {
+  let words = 0;
+  const start = performance.now();
+  await inParallel(images, 2, async (image) => {
+    const read = await tesseract(image.path, image.dpi);
+    words += read;
+  });
+  return { seconds: (performance.now() - start) / 1000, words };
+}
+
+/** The images embedded in the scans, as `pdfimages` takes them out (seals and signatures included). */
+function embeddedImages(scans: string[], dir: string): { path: string; dpi: null }[] {
+  scans.forEach((scan, i) => spawnSync("pdfimages", ["-png", scan, join(dir, `raw${i}`)]));
+  return readdirSync(dir).filter((f) => f.startsWith("raw") && f.endsWith(".png")).map((f) => ({ path: join(dir, f), dpi: null }));
+}
+
+/** The page images exactly as vanthu hands them to tesseract (preparePage), written as PGM. */
+async function preparedImages(scans: string[], dir: string): Promise<{ path: string; dpi: number | null }[]> {
+  const out: { path: string; dpi: number | null }[] = [];
+  for (const [i, scan] of scans.entries()) {
+    const images = await openPdfImages(new Uint8Array(readFileSync(scan)));
+    try {
+      for (let page = 1; page <= images.pageCount; page++) {
+        const raw = (await images.pageImage(page))?.image;
+        const prepared = raw ? preparePage(raw) : null;
+        if (!prepared) continue;
+        const path = join(dir, `prepared${i}-${page}.pgm`);
+        writeFileSync(path, encodePgm(prepared.image));
+        out.push({ path, dpi: prepared.image.dpi });
+      }
+    } finally {
+      await images.close();
+    }
+  }
+  return out;
+}
+
+async function bareSeconds(scans: string[]): Promise<{ embedded: BareRun; prepared: BareRun } | null> {
   if (!hasTesseractVie() || spawnSync("pdfimages", ["-v"]).status !== 0) return null;
   const dir = mkdtempSync(join(tmpdir(), "vanthu-ocr-bench-"));
   try {
-    scans.forEach((scan, i) => spawnSync("pdfimages", ["-png", scan, join(dir, `scan${i}`)]));
-    const images = readdirSync(dir).filter((f) => f.endsWith(".png")).map((f) => join(dir, f));
-    const start = performance.now();
-    await inParallel(images, 2, tesseract);
-    return (performance.now() - start) / 1000;
+    const embedded = await bareRun(embeddedImages(scans, dir));
+    const prepared = await bareRun(await preparedImages(scans, dir));
+    return { embedded, prepared };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -90,7 +141,9 @@ export async function benchOcr(scansDir: string, singleFile: string): Promise<Oc
     await Promise.all([0, 1].map((i) => pool.extract(Buffer.from(`Số: ${i}/TB-UBND`), { fileName: `warm-up-${i}.txt` })));
     const start = performance.now();
     await inParallel(scans, 2, async (scan) => {
-      pages += (await pool.extract(new Uint8Array(readFileSync(scan)), { fileName: scan.split("/").pop()! })).provenance.source.pages;
+      // Awaited first: `pages += await …` would read `pages` before the other worker's addition.
+      const extraction = await pool.extract(new Uint8Array(readFileSync(scan)), { fileName: scan.split("/").pop()! });
+      pages += extraction.provenance.source.pages;
     });
     readerSeconds = (performance.now() - start) / 1000;
   } finally {
@@ -98,12 +151,15 @@ export async function benchOcr(scansDir: string, singleFile: string): Promise<Oc
   }
   const bare = await bareSeconds(scans);
   const single = await singleScan(join(scansDir, singleFile));
+  const perPage = (run: BareRun) => ({ ...run, secondsPerPage: run.seconds / pages });
   return {
     files: scans.length,
     pages,
     readerSecondsPerPage: readerSeconds / pages,
-    bareSecondsPerPage: bare === null ? null : bare / pages,
-    readerVsBare: bare === null ? null : readerSeconds / bare,
+    barePrepared: bare && perPage(bare.prepared),
+    bareEmbedded: bare && perPage(bare.embedded),
+    readerVsBare: bare && readerSeconds / bare.prepared.seconds,
+    readerVsBareEmbedded: bare && readerSeconds / bare.embedded.seconds,
     single,
   };
 }

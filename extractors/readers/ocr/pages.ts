@@ -45,20 +45,31 @@ async function readAll(sources: PageSource[], session: OcrSession, readRow: (ima
   const results = await mapLimited(sources, OCR_SLOTS + 1, async (source) => {
     const raw = await source.load();
     if (!raw) return { page: null, warning: `page ${source.page} has neither text nor an image to read` };
-    const scaled = normalizeResolution(raw);
-    if (inkRatio(scaled) < BLANK_INK) return { page: null, warning: `page ${source.page} is blank` };
-    const { image, angle } = deskew(scaled);
+    const prepared = preparePage(raw);
+    if (!prepared) return { page: null, warning: `page ${source.page} is blank` };
+    const { image: clean, angle } = prepared;
     const warning = Math.abs(angle) >= 3 ? `page ${source.page} was scanned ${Math.abs(angle)}° askew and straightened` : null;
-    const clean = removeRules(image);
     let words = await session.recognize(clean, source.page);
     // The number and date rows stand on page 1 only; the signer's name on the page that closes the letter.
     if (source.page === 1) words = await rereadSlots(clean, words, readRow);
     words = await rereadSignerName(clean, words, readRow);
-    const page: OcrPage = { page: source.page, words, width: image.width, height: image.height, dpi: image.dpi };
+    const page: OcrPage = { page: source.page, words, width: clean.width, height: clean.height, dpi: clean.dpi };
     return { page, warning };
   });
   return {
     pages: results.flatMap((r) => (r.page ? [r.page] : [])),
     warnings: results.flatMap((r) => (r.warning ? [r.warning] : [])),
   };
+}
+
+/**
+ * A page's image as the engine gets it: about 300 dpi, straightened, ruled
+ * lines out; null for a blank page. Exported so the benchmark hands bare
+ * tesseract exactly the images vanthu reads.
+ */
+export function preparePage(raw: GrayImage): { image: GrayImage; angle: number } | null {
+  const scaled = normalizeResolution(raw);
+  if (inkRatio(scaled) < BLANK_INK) return null;
+  const { image, angle } = deskew(scaled);
+  return { image: removeRules(image), angle };
 }
