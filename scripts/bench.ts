@@ -47,14 +47,17 @@ const pdf = await benchPdf(sharedPdfs);
 const docx = await benchDocx(docxFiles);
 const pool = await benchPool([...letterFiles, ...docxFiles, ...sharedPdfs]);
 print("Readers alone, one core", [
-  ["reader", "files", "pages", "pages/s", "ms/page", "vs pdftotext"],
+  ["reader (shared text PDFs; DOCX: fixtures/docx)", "files", "pages", "pages/s", "ms/page", "ratio"],
   ...(pdf
     ? [
-        ["pdf.js (shared PDFs)", String(pdf.files), String(pdf.pages), f(pdf.pdfjsPagesPerSecond), f(pdf.pdfjsMsPerPage, 2), pdf.pdfjsVsPdftotext === null ? "(no pdftotext)" : `${f(pdf.pdfjsVsPdftotext)}× slower`],
-        ...(pdf.pdftotextPagesPerSecond === null ? [] : [["pdftotext -layout (same files)", String(pdf.files), String(pdf.pages), f(pdf.pdftotextPagesPerSecond), f(1000 / pdf.pdftotextPagesPerSecond, 2), "1.0×"]]),
+        ...(pdf.popplerPagesPerSecond === null
+          ? []
+          : [[`vanthu, poppler engine${pdf.defaultEngine === "poppler" ? " (default)" : ""}`, String(pdf.files), String(pdf.pages), f(pdf.popplerPagesPerSecond), f(pdf.popplerMsPerPage, 2), `${f(pdf.popplerVsPdftotext, 2)}× pdftotext`]]),
+        [`vanthu, pdf.js engine${pdf.defaultEngine === "pdfjs" ? " (default)" : ""}`, String(pdf.files), String(pdf.pages), f(pdf.pdfjsPagesPerSecond), f(pdf.pdfjsMsPerPage, 2), pdf.pdfjsVsPdftotext === null ? "(no pdftotext)" : `${f(pdf.pdfjsVsPdftotext, 2)}× pdftotext`],
+        ...(pdf.pdftotextPagesPerSecond === null ? [] : [["bare pdftotext -layout (same files)", String(pdf.files), String(pdf.pages), f(pdf.pdftotextPagesPerSecond), f(1000 / pdf.pdftotextPagesPerSecond, 2), "1.00×"]]),
       ]
     : []),
-  ...(docx ? [["mammoth (fixtures/docx)", String(docx.files), "-", `${f(docx.docsPerSecond)} docs/s`, `${f(docx.msPerDoc, 2)} ms/doc`, "-"]] : []),
+  ...(docx ? [["vanthu, DOCX (mammoth + numbering)", String(docx.files), "-", `${f(docx.docsPerSecond)} docs/s`, `${f(docx.msPerDoc, 2)} ms/doc`, "-"]] : []),
 ]);
 print("Extraction in worker threads vs in this process (text + DOCX + PDF letters)", [
   ["mode", "files", "ms/file", "files/s", "CPU ms/file"],

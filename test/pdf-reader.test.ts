@@ -7,6 +7,7 @@ import { readDocument } from "../extractors/readers/index.ts";
 import { repairText, isSyllable } from "../extractors/readers/pdf/repair.ts";
 import { ReadError } from "../extractors/errors.ts";
 import type { TextModel } from "../extractors/model.ts";
+import { popplerAvailable, type PdfEngineName } from "../extractors/readers/pdf/engine.ts";
 
 const FIXTURES = join(import.meta.dirname, "../../shared/fixtures");
 const pdfPath = (name: string) => join(FIXTURES, "pdf", `${name}.pdf`);
@@ -38,119 +39,192 @@ const LETTERS = {
 } as const;
 
 type Name = keyof typeof LETTERS;
-const models = new Map<Name, TextModel>();
 
-beforeAll(async () => {
-  for (const name of Object.keys(LETTERS) as Name[]) {
-    models.set(name, await readPdf(bytesOf(pdfPath(name)), { fileName: `${name}.pdf` }));
-  }
-});
+/**
+ * Every test on real files runs with both engines: what poppler reads must be
+ * what pdf.js reads. Where pdftotext is not installed only pdf.js runs (CI
+ * installs it).
+ */
+const ENGINES: PdfEngineName[] = (await popplerAvailable()) ? ["pdfjs", "poppler"] : ["pdfjs"];
+const READER_NAME: Record<PdfEngineName, string> = { pdfjs: "pdfjs", poppler: "pdftotext" };
 
-describe.each(Object.keys(LETTERS) as Name[])("readPdf on %s", (name) => {
-  const expected = LETTERS[name];
-  const model = () => models.get(name)!;
-  const lineTexts = () => model().lines.map((l) => l.text);
+describe.each(ENGINES)("with the %s engine", (engine) => {
+  const models = new Map<Name, TextModel>();
+  const readPdfWith = (bytes: Uint8Array, fileName: string) => readPdf(bytes, { fileName, engine });
 
-  it("describes its source", () => {
-    expect(model().source).toMatchObject({ format: "pdf", reader: "pdfjs", ocr: false });
-    expect(model().source.pages).toBeGreaterThanOrEqual(2);
-  });
-
-  it("keeps line offsets consistent with the text, as the plain-text reader does", () => {
-    const m = model();
-    expect(m.text).toBe(m.lines.map((l) => l.text).join("\n"));
-    for (const [i, line] of m.lines.entries()) {
-      expect(line.index).toBe(i);
-      expect(m.text.slice(line.start, line.end)).toBe(line.text);
+  beforeAll(async () => {
+    for (const name of Object.keys(LETTERS) as Name[]) {
+      models.set(name, await readPdfWith(bytesOf(pdfPath(name)), `${name}.pdf`));
     }
   });
 
-  it("returns NFC text with no stray whitespace", () => {
-    const m = model();
-    expect(m.text).toBe(m.text.normalize("NFC"));
-    for (const line of m.lines) {
-      expect(line.text).toBe(line.text.trim());
-      expect(line.text).not.toMatch(/\s{2}|\p{M}/u);
+  describe.each(Object.keys(LETTERS) as Name[])("readPdf on %s", (name) => {
+    const expected = LETTERS[name];
+    const model = () => models.get(name)!;
+    const lineTexts = () => model().lines.map((l) => l.text);
+
+    it("describes its source", () => {
+      expect(model().source).toMatchObject({ format: "pdf", reader: READER_NAME[engine], ocr: false });
+      expect(model().source.pages).toBeGreaterThanOrEqual(2);
+    });
+
+    it("keeps line offsets consistent with the text, as the plain-text reader does", () => {
+      const m = model();
+      expect(m.text).toBe(m.lines.map((l) => l.text).join("\n"));
+      for (const [i, line] of m.lines.entries()) {
+        expect(line.index).toBe(i);
+        expect(m.text.slice(line.start, line.end)).toBe(line.text);
+      }
+    });
+
+    it("returns NFC text with no stray whitespace", () => {
+      const m = model();
+      expect(m.text).toBe(m.text.normalize("NFC"));
+      for (const line of m.lines) {
+        expect(line.text).toBe(line.text.trim());
+        expect(line.text).not.toMatch(/\s{2}|\p{M}/u);
+      }
+    });
+
+    it("splits the two-column header into separate lines, left column first", () => {
+      const lines = model().lines;
+      const at = (text: string) => lines.findIndex((l) => l.text === text);
+      const number = at(expected.number);
+      const date = at(expected.date);
+      const quocHieu = lines.findIndex((l) => /^CỘNG (?:HÒA|HOÀ) XÃ HỘI CHỦ NGHĨA VIỆT NAM$/u.test(l.text));
+      expect(number, `no line "${expected.number}" in ${lineTexts().slice(0, 8).join(" | ")}`).toBeGreaterThanOrEqual(0);
+      expect(date).toBeGreaterThan(number);
+      expect(quocHieu).toBeGreaterThan(number);
+      expect(lines[number]!.column).toBe("left");
+      expect(lines[date]!.column).toBe("right");
+      expect(lines[quocHieu]!.column).toBe("right");
+      expect(lines.some((l) => l.text === "Độc lập - Tự do - Hạnh phúc")).toBe(true);
+      // The issuer's all-caps lines stand before "Số:", where the header extractor looks for them.
+      const issuer = expected.issuer.map(at);
+      expect(issuer.every((i) => i >= 0 && i < number)).toBe(true);
+    });
+
+    it("drops page numbers", () => {
+      expect(lineTexts().filter((t) => /^[-–(\s]*\d{1,3}[-–)\s]*$/u.test(t))).toEqual([]);
+    });
+
+    it("gives the first task item a block of its own, wrapped lines joined", () => {
+      const blocks = model().blocks;
+      const block = blocks.find((b) => b.text.startsWith(expected.firstTask.start));
+      expect(block, blocks.map((b) => b.text.slice(0, 50)).join("\n")).toBeDefined();
+      expect(block!.text.endsWith(expected.firstTask.end)).toBe(true);
+      expect(block!.lines.length).toBeGreaterThan(1);
+    });
+
+    it("emits the Nơi nhận column before the signature column", () => {
+      const lines = model().lines;
+      const noiNhan = lines.findIndex((l) => l.text === "Nơi nhận:");
+      const signer = lines.findIndex((l) => l.text === expected.signer);
+      expect(noiNhan).toBeGreaterThan(0);
+      expect(lines[noiNhan]!.column).toBe("left");
+      expect(signer).toBeGreaterThan(noiNhan);
+      expect(lines[signer]!.column).toBe("right");
+      const between = lines.slice(noiNhan + 1, signer);
+      const firstRight = between.findIndex((l) => l.column === "right");
+      expect(between.slice(0, firstRight).every((l) => l.column === "left" && !/[A-ZĐ]{2,}\s+(?:CHỦ TỊCH|VĂN PHÒNG|CHỦ NHIỆM)/u.test(l.text))).toBe(true);
+      expect(between[firstRight]!.text).toMatch(/^(?:TL\.|KT\.|BỘ TRƯỞNG)/u);
+      // The signer's name is a block of its own, as the signer extractor expects.
+      expect(model().blocks.some((b) => b.text === expected.signer)).toBe(true);
+    });
+  });
+
+  describe("digital signatures", () => {
+    it("reports signer and signing time of each signature in the warnings", () => {
+      const warnings = models.get("tb-11-ubnd-quangngai-2025")!.source.warnings;
+      expect(warnings).toContain("digital signature: Nguyễn Phước Bình, signed 2025-01-08T17:30:49+07:00 (page 2)");
+      expect(warnings).toContain("digital signature: Ủy ban nhân dân tỉnh Quảng Ngãi, signed 2025-01-09T10:09:16+07:00 (page 1)");
+    });
+
+    it("lists every signature widget with its page and rectangle", () => {
+      const signatures = models.get("tb-11-ubnd-quangngai-2025")!.source.signatures!;
+      expect(signatures.map((s) => s.page)).toEqual([1, 1, 1, 2, 2]);
+      expect(signatures.find((s) => s.signer === "Nguyễn Phước Bình")).toEqual({
+        signer: "Nguyễn Phước Bình",
+        signedAt: "2025-01-08T17:30:49+07:00",
+        rect: [366, 395, 516, 465],
+        page: 2,
+      });
+    });
+
+    it("keeps a signature's own visible block (publisher, e-mail, time) out of the text", () => {
+      const text = models.get("tb-11-ubnd-quangngai-2025")!.text;
+      expect(text).not.toMatch(/ttcbth@|TRUNG TÂM CÔNG BÁO|10:21:11/u);
+      expect(models.get("tb-480-vpcp-2025")!.source.warnings).toEqual([]);
+    });
+  });
+
+  describe("scanned PDFs", () => {
+    const scans = readdirSync(join(FIXTURES, "scans")).filter((f) => f.endsWith(".pdf"));
+
+    it.each(scans)("%s is reported as needing OCR, page by page", async (file) => {
+      const model = await readPdfWith(bytesOf(join(FIXTURES, "scans", file)), file);
+      const pages = Array.from({ length: model.source.pages }, (_, i) => i + 1);
+      expect(scanPages(model)).toEqual(pages);
+      expect(model.source.warnings).toContain("page 1 has no text layer (scan)");
+      expect(needsOcr(model)).toBe(true);
+      expect(model.lines).toEqual([]);
+    });
+
+    it("does not ask for OCR on a text PDF", () => {
+      const model = models.get("tb-480-vpcp-2025")!;
+      expect(scanPages(model)).toEqual([]);
+      expect(needsOcr(model, true)).toBe(false);
+    });
+  });
+
+  describe("named errors", () => {
+    async function readError(bytes: Uint8Array, fileName: string): Promise<ReadError> {
+      try {
+        await readPdfWith(bytes, fileName);
+      } catch (error) {
+        expect(error).toBeInstanceOf(ReadError);
+        return error as ReadError;
+      }
+      throw new Error(`${fileName} was read without an error`);
     }
-  });
 
-  it("splits the two-column header into separate lines, left column first", () => {
-    const lines = model().lines;
-    const at = (text: string) => lines.findIndex((l) => l.text === text);
-    const number = at(expected.number);
-    const date = at(expected.date);
-    const quocHieu = lines.findIndex((l) => /^CỘNG (?:HÒA|HOÀ) XÃ HỘI CHỦ NGHĨA VIỆT NAM$/u.test(l.text));
-    expect(number, `no line "${expected.number}" in ${lineTexts().slice(0, 8).join(" | ")}`).toBeGreaterThanOrEqual(0);
-    expect(date).toBeGreaterThan(number);
-    expect(quocHieu).toBeGreaterThan(number);
-    expect(lines[number]!.column).toBe("left");
-    expect(lines[date]!.column).toBe("right");
-    expect(lines[quocHieu]!.column).toBe("right");
-    expect(lines.some((l) => l.text === "Độc lập - Tự do - Hạnh phúc")).toBe(true);
-    // The issuer's all-caps lines stand before "Số:", where the header extractor looks for them.
-    const issuer = expected.issuer.map(at);
-    expect(issuer.every((i) => i >= 0 && i < number)).toBe(true);
-  });
+    it("refuses a password-protected PDF", async () => {
+      // Standard security handler, revision 2, with a /U that no empty user password produces.
+      const key = "A".repeat(64);
+      const bytes = buildPdf(
+        [
+          "<< /Type /Catalog /Pages 2 0 R >>",
+          "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+          "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+          `<< /Filter /Standard /V 1 /R 2 /Length 40 /P -4 /O <${key}> /U <${key}> >>`,
+        ],
+        "/Encrypt 4 0 R /ID [<0123456789ABCDEF0123456789ABCDEF> <0123456789ABCDEF0123456789ABCDEF>]",
+      );
+      const error = await readError(bytes, "secret.pdf");
+      expect(error.code).toBe("encrypted_pdf");
+      expect(error.message).toMatch(/^secret\.pdf: .*password/);
+    });
 
-  it("drops page numbers", () => {
-    expect(lineTexts().filter((t) => /^[-–(\s]*\d{1,3}[-–)\s]*$/u.test(t))).toEqual([]);
-  });
+    it("refuses a truncated PDF", async () => {
+      const full = bytesOf(pdfPath("tb-480-vpcp-2025"));
+      const error = await readError(full.slice(0, Math.floor(full.length / 2)), "half.pdf");
+      expect(error.code).toBe("corrupt_file");
+      expect(error.message).toMatch(/^half\.pdf: /);
+    });
 
-  it("gives the first task item a block of its own, wrapped lines joined", () => {
-    const blocks = model().blocks;
-    const block = blocks.find((b) => b.text.startsWith(expected.firstTask.start));
-    expect(block, blocks.map((b) => b.text.slice(0, 50)).join("\n")).toBeDefined();
-    expect(block!.text.endsWith(expected.firstTask.end)).toBe(true);
-    expect(block!.lines.length).toBeGreaterThan(1);
-  });
+    it("refuses a file that only starts like a PDF", async () => {
+      const error = await readError(new TextEncoder().encode("%PDF-1.7\nthis is not a PDF body\n"), "fake.pdf");
+      expect(error.code).toBe("corrupt_file");
+    });
 
-  it("emits the Nơi nhận column before the signature column", () => {
-    const lines = model().lines;
-    const noiNhan = lines.findIndex((l) => l.text === "Nơi nhận:");
-    const signer = lines.findIndex((l) => l.text === expected.signer);
-    expect(noiNhan).toBeGreaterThan(0);
-    expect(lines[noiNhan]!.column).toBe("left");
-    expect(signer).toBeGreaterThan(noiNhan);
-    expect(lines[signer]!.column).toBe("right");
-    const between = lines.slice(noiNhan + 1, signer);
-    const firstRight = between.findIndex((l) => l.column === "right");
-    expect(between.slice(0, firstRight).every((l) => l.column === "left" && !/[A-ZĐ]{2,}\s+(?:CHỦ TỊCH|VĂN PHÒNG|CHỦ NHIỆM)/u.test(l.text))).toBe(true);
-    expect(between[firstRight]!.text).toMatch(/^(?:TL\.|KT\.|BỘ TRƯỞNG)/u);
-    // The signer's name is a block of its own, as the signer extractor expects.
-    expect(model().blocks.some((b) => b.text === expected.signer)).toBe(true);
-  });
-});
-
-describe("digital signatures", () => {
-  it("reports signer and signing time of each signature in the warnings", () => {
-    const warnings = models.get("tb-11-ubnd-quangngai-2025")!.source.warnings;
-    expect(warnings).toContain("digital signature: Nguyễn Phước Bình, signed 2025-01-08T17:30:49+07:00 (page 2)");
-    expect(warnings).toContain("digital signature: Ủy ban nhân dân tỉnh Quảng Ngãi, signed 2025-01-09T10:09:16+07:00 (page 1)");
-  });
-
-  it("keeps a signature's own visible block (publisher, e-mail, time) out of the text", () => {
-    const text = models.get("tb-11-ubnd-quangngai-2025")!.text;
-    expect(text).not.toMatch(/ttcbth@|TRUNG TÂM CÔNG BÁO|10:21:11/u);
-    expect(models.get("tb-480-vpcp-2025")!.source.warnings).toEqual([]);
-  });
-});
-
-describe("scanned PDFs", () => {
-  const scans = readdirSync(join(FIXTURES, "scans")).filter((f) => f.endsWith(".pdf"));
-
-  it.each(scans)("%s is reported as needing OCR, page by page", async (file) => {
-    const model = await readPdf(bytesOf(join(FIXTURES, "scans", file)), { fileName: file });
-    const pages = Array.from({ length: model.source.pages }, (_, i) => i + 1);
-    expect(scanPages(model)).toEqual(pages);
-    expect(model.source.warnings).toContain("page 1 has no text layer (scan)");
-    expect(needsOcr(model)).toBe(true);
-    expect(model.lines).toEqual([]);
-  });
-
-  it("does not ask for OCR on a text PDF", () => {
-    const model = models.get("tb-480-vpcp-2025")!;
-    expect(scanPages(model)).toEqual([]);
-    expect(needsOcr(model, true)).toBe(false);
+    it("refuses more than 300 pages before reading them", async () => {
+      const count = 301;
+      const kids = Array.from({ length: count }, (_, i) => `${i + 3} 0 R`).join(" ");
+      const pages = Array.from({ length: count }, () => "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>");
+      const error = await readError(buildPdf(["<< /Type /Catalog /Pages 2 0 R >>", `<< /Type /Pages /Kids [${kids}] /Count ${count} >>`, ...pages]), "huge.pdf");
+      expect(error.code).toBe("too_many_pages");
+      expect(error.message).toMatch(/^huge\.pdf: .*301 pages/);
+    });
   });
 });
 
@@ -282,55 +356,7 @@ function buildPdf(objects: string[], trailerExtra = ""): Uint8Array {
   return new TextEncoder().encode(out);
 }
 
-async function readError(bytes: Uint8Array, fileName: string): Promise<ReadError> {
-  try {
-    await readPdf(bytes, { fileName });
-  } catch (error) {
-    expect(error).toBeInstanceOf(ReadError);
-    return error as ReadError;
-  }
-  throw new Error(`${fileName} was read without an error`);
-}
-
-describe("named errors", () => {
-  it("refuses a password-protected PDF", async () => {
-    // Standard security handler, revision 2, with a /U that no empty user password produces.
-    const key = "A".repeat(64);
-    const bytes = buildPdf(
-      [
-        "<< /Type /Catalog /Pages 2 0 R >>",
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
-        `<< /Filter /Standard /V 1 /R 2 /Length 40 /P -4 /O <${key}> /U <${key}> >>`,
-      ],
-      "/Encrypt 4 0 R /ID [<0123456789ABCDEF0123456789ABCDEF> <0123456789ABCDEF0123456789ABCDEF>]",
-    );
-    const error = await readError(bytes, "secret.pdf");
-    expect(error.code).toBe("encrypted_pdf");
-    expect(error.message).toMatch(/^secret\.pdf: .*password/);
-  });
-
-  it("refuses a truncated PDF", async () => {
-    const full = bytesOf(pdfPath("tb-480-vpcp-2025"));
-    const error = await readError(full.slice(0, Math.floor(full.length / 2)), "half.pdf");
-    expect(error.code).toBe("corrupt_file");
-    expect(error.message).toMatch(/^half\.pdf: /);
-  });
-
-  it("refuses a file that only starts like a PDF", async () => {
-    const error = await readError(new TextEncoder().encode("%PDF-1.7\nthis is not a PDF body\n"), "fake.pdf");
-    expect(error.code).toBe("corrupt_file");
-  });
-
-  it("refuses more than 300 pages before reading them", async () => {
-    const count = 301;
-    const kids = Array.from({ length: count }, (_, i) => `${i + 3} 0 R`).join(" ");
-    const pages = Array.from({ length: count }, () => "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>");
-    const error = await readError(buildPdf(["<< /Type /Catalog /Pages 2 0 R >>", `<< /Type /Pages /Kids [${kids}] /Count ${count} >>`, ...pages]), "huge.pdf");
-    expect(error.code).toBe("too_many_pages");
-    expect(error.message).toMatch(/^huge\.pdf: .*301 pages/);
-  });
-
+describe("the dispatcher", () => {
   it("reads a Node Buffer through the dispatcher, as the CLI passes it", async () => {
     const model = await readDocument(readFileSync(pdfPath("tb-480-vpcp-2025")), { fileName: "tb-480.pdf" });
     expect(model.lines.some((l) => l.text === "Số: 480/TB-VPCP")).toBe(true);

@@ -1,23 +1,24 @@
 import { ReadError } from "../errors.ts";
 import type { TextModel } from "../model.ts";
-import { normalizeLine } from "../text/normalize.ts";
 import { splitWideSpaces, type PdfItem } from "./pdf/geometry.ts";
-import { layoutPages, type PageInput } from "./pdf/layout.ts";
-import { repairText } from "./pdf/repair.ts";
-import { assembleLines } from "./pdf/assemble.ts";
+import type { PageInput } from "./pdf/layout.ts";
+import { buildModel, hasEofMarker, MAX_PDF_PAGES, MIN_PAGE_CHARS, passwordError, scanWarning, tooManyPagesError, TRUNCATED_WARNING } from "./pdf/model.ts";
 import { readPageAnnotations, signatureWarning, snapStamps } from "./pdf/annotations.ts";
 import { readRawSignatures } from "./pdf/signatures.ts";
 import { loadPdfJs } from "./pdf/pdfjs.ts";
+import { selectPdfEngine, type PdfEngineName } from "./pdf/engine.ts";
+import { readPdfWithPoppler } from "./pdf/poppler.ts";
 
 import type { SignatureInfo } from "./pdf/signatures.ts";
 export type { SignatureInfo } from "./pdf/signatures.ts";
+export { buildModel, MAX_PDF_PAGES, needsOcr, scanPages } from "./pdf/model.ts";
 
 export interface PdfReadOptions {
   fileName?: string;
+  /** Forces an engine (else VANTHU_PDF_ENGINE, else poppler when installed): see pdf/engine.ts. */
+  engine?: PdfEngineName;
 }
 
-/** More pages than this is not a letter; refuse before reading any page. */
-export const MAX_PDF_PAGES = 300;
 /**
  * pdf.js skips, without decoding, every image above this many pixels. The text
  * reader never needs pixels (the OCR reader opens the file on its own), yet
@@ -26,8 +27,6 @@ export const MAX_PDF_PAGES = 300;
  * most of the time spent on an e-signed letter. One pixel skips them all.
  */
 const MAX_IMAGE_PIXELS = 1;
-/** A page with fewer visible characters than this has no usable text layer: a scan. */
-const MIN_PAGE_CHARS = 20;
 
 type PdfJs = typeof import("pdfjs-dist/legacy/build/pdf.mjs");
 
@@ -40,6 +39,11 @@ type PdfJs = typeof import("pdfjs-dist/legacy/build/pdf.mjs");
  */
 export async function readPdf(bytes: Uint8Array, options: PdfReadOptions = {}): Promise<TextModel> {
   const { fileName } = options;
+  if ((await selectPdfEngine(options.engine)) === "poppler") {
+    // Null: poppler could not read the file cleanly, and pdf.js decides (see pdf/poppler.ts).
+    const model = await readPdfWithPoppler(bytes, { fileName });
+    if (model) return model;
+  }
   const pdfjs = await loadPdfJs();
   let doc: Awaited<ReturnType<PdfJs["getDocument"]>["promise"]>;
   try {
@@ -58,10 +62,10 @@ export async function readPdf(bytes: Uint8Array, options: PdfReadOptions = {}): 
   }
   try {
     if (doc.numPages > MAX_PDF_PAGES) {
-      throw new ReadError("too_many_pages", `has ${doc.numPages} pages; vanthu reads letters of at most ${MAX_PDF_PAGES} pages`, fileName);
+      throw tooManyPagesError(doc.numPages, fileName);
     }
     const warnings: string[] = [];
-    if (!hasEofMarker(bytes)) warnings.push("the file does not end with %%EOF: it may be truncated");
+    if (!hasEofMarker(bytes)) warnings.push(TRUNCATED_WARNING);
     let rawSignatures: ReturnType<typeof readRawSignatures> | null = null;
     const signaturesInFile = () => (rawSignatures ??= readRawSignatures(bytes));
     const pages: PageInput[] = [];
@@ -118,48 +122,6 @@ function textItems(raw: unknown[]): { items: PdfItem[]; rotatedChars: number } {
   return { items, rotatedChars };
 }
 
-/** The model from positioned items (exported for tests of the layout on synthetic pages). */
-export function buildModel(pages: PageInput[], pageCount: number, warnings: string[]): TextModel {
-  const laidOut = layoutPages(pages).map((ordered) => {
-    const text = normalizeLine(repairText(ordered.text));
-    return {
-      text,
-      page: ordered.page,
-      ...(ordered.column ? { column: ordered.column } : {}),
-      blankBefore: ordered.blankBefore,
-      wraps: ordered.wraps,
-      // Normalisation empties a rule of underscores; the raw text tells it was one.
-      rule: !text && /^[\s_\-–—=.]{3,}$/u.test(ordered.text),
-    };
-  });
-  return { ...assembleLines(laidOut), source: { format: "pdf", reader: "pdfjs", ocr: false, pages: pageCount, warnings } };
-}
-
-const SCAN_WARNING = /^page (\d+) has no text layer \(scan\)$/;
-
-function scanWarning(page: number): string {
-  return `page ${page} has no text layer (scan)`;
-}
-
-/** The pages of a model read from a PDF that have no text layer and need OCR (1-based). */
-export function scanPages(model: TextModel): number[] {
-  return model.source.warnings.flatMap((w) => {
-    const m = SCAN_WARNING.exec(w);
-    return m ? [Number(m[1])] : [];
-  });
-}
-
-/** Whether the PDF needs OCR: every page is a scan, or `partly` and some page is. */
-export function needsOcr(model: TextModel, partly = false): boolean {
-  const scans = scanPages(model).length;
-  return partly ? scans > 0 : scans > 0 && scans >= model.source.pages;
-}
-
-function hasEofMarker(bytes: Uint8Array): boolean {
-  const tail = Buffer.from(bytes.subarray(Math.max(0, bytes.length - 1024))).toString("latin1");
-  return tail.includes("%%EOF");
-}
-
 function dedupe(values: string[]): string[] {
   return [...new Set(values)];
 }
@@ -170,7 +132,7 @@ function toReadError(error: unknown, fileName: string | undefined): ReadError {
   const name = (error as { name?: string } | null)?.name ?? "";
   const message = (error as { message?: string } | null)?.message ?? String(error);
   if (name === "PasswordException") {
-    return new ReadError("encrypted_pdf", "the PDF is password-protected; remove the password and submit it again", fileName);
+    return passwordError(fileName);
   }
   return new ReadError("corrupt_file", `the PDF is damaged or incomplete and cannot be read (${message})`, fileName);
 }

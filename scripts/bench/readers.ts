@@ -1,12 +1,15 @@
 /**
- * The readers alone and the isolation pool: PDF pages/s (pdf.js) next to
- * poppler's pdftotext on the same files, DOCX docs/s, and extraction through
- * the worker-thread pool against in-process.
+ * The readers alone and the isolation pool: PDF pages/s with each engine
+ * (pdf.js, and poppler where pdftotext is installed) next to bare pdftotext on
+ * the same files, DOCX docs/s, and extraction through the worker-thread pool
+ * against in-process.
  */
 import { readFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { extract } from "../../extractors/index.ts";
 import { readPdf } from "../../extractors/readers/pdf.ts";
+import { popplerAvailable, selectPdfEngine, type PdfEngineName } from "../../extractors/readers/pdf/engine.ts";
+import { pdftotextArgs } from "../../extractors/readers/pdf/pdftotext.ts";
 import { readDocx } from "../../extractors/readers/docx.ts";
 import { createExtractionPool, defaultPoolSize } from "../../pipeline/isolation/index.ts";
 
@@ -37,30 +40,41 @@ export interface PdfBench {
   pdftotextPagesPerSecond: number | null;
   /** pdf.js reader time / pdftotext time on the same files (how many times slower). */
   pdfjsVsPdftotext: number | null;
+  /** The engine readPdf uses here by default (VANTHU_PDF_ENGINE, else poppler when installed). */
+  defaultEngine: PdfEngineName;
+  /** readPdf with the poppler engine (null without pdftotext). */
+  popplerPagesPerSecond: number | null;
+  popplerMsPerPage: number | null;
+  /** Poppler reader time / `pdftotext -layout` time (the issue's target: ≤ 2). */
+  popplerVsPdftotext: number | null;
+  /** The bare `pdftotext -raw -bbox` run the poppler reader makes (bytes on stdin), without parsing or layout. */
+  pdftotextBboxPagesPerSecond: number | null;
 }
 
 export async function benchPdf(pdfFiles: string[]): Promise<PdfBench | null> {
   if (!pdfFiles.length) return null;
   const inputs = pdfFiles.map(bytesOf);
-  const models = await Promise.all(inputs.map((b, i) => readPdf(b, { fileName: pdfFiles[i] })));
+  const models = await Promise.all(inputs.map((b, i) => readPdf(b, { fileName: pdfFiles[i], engine: "pdfjs" })));
   const pages = models.reduce((n, m) => n + m.source.pages, 0);
   const reader = await timeRounds(async () => {
-    for (const b of inputs) await readPdf(b);
+    for (const b of inputs) await readPdf(b, { engine: "pdfjs" });
   });
+  const hasPoppler = await popplerAvailable();
+  const poppler = hasPoppler
+    ? await timeRounds(async () => {
+        for (const b of inputs) await readPdf(b, { engine: "poppler" });
+      })
+    : null;
   const pdftotext = pdftotextPath();
   let pdftotextMs: number | null = null;
+  let bboxMs: number | null = null;
   if (pdftotext) {
-    const once = () => {
+    pdftotextMs = timeSync(() => {
       for (const f of pdfFiles) spawnSync(pdftotext, ["-layout", "-enc", "UTF-8", f, "-"], { stdio: ["ignore", "ignore", "ignore"] });
-    };
-    once();
-    let rounds = 0;
-    const start = performance.now();
-    while (performance.now() - start < 1500 || rounds < 2) {
-      once();
-      rounds++;
-    }
-    pdftotextMs = (performance.now() - start) / rounds;
+    });
+    bboxMs = timeSync(() => {
+      for (const b of inputs) spawnSync(pdftotext, pdftotextArgs(), { input: b, stdio: ["pipe", "ignore", "ignore"] });
+    });
   }
   return {
     files: inputs.length,
@@ -69,7 +83,24 @@ export async function benchPdf(pdfFiles: string[]): Promise<PdfBench | null> {
     pdfjsMsPerPage: reader.msPerRound / pages,
     pdftotextPagesPerSecond: pdftotextMs === null ? null : (pages / pdftotextMs) * 1000,
     pdfjsVsPdftotext: pdftotextMs === null ? null : reader.msPerRound / pdftotextMs,
+    defaultEngine: await selectPdfEngine(),
+    popplerPagesPerSecond: poppler ? (pages / poppler.msPerRound) * 1000 : null,
+    popplerMsPerPage: poppler ? poppler.msPerRound / pages : null,
+    popplerVsPdftotext: poppler && pdftotextMs !== null ? poppler.msPerRound / pdftotextMs : null,
+    pdftotextBboxPagesPerSecond: bboxMs === null ? null : (pages / bboxMs) * 1000,
   };
+}
+
+/** Like timeRounds, for a synchronous round (one warm-up, then at least 1.5 s); ms per round. */
+function timeSync(round: () => void): number {
+  round();
+  let rounds = 0;
+  const start = performance.now();
+  while (performance.now() - start < 1500 || rounds < 2) {
+    round();
+    rounds++;
+  }
+  return (performance.now() - start) / rounds;
 }
 
 export interface DocxBench {

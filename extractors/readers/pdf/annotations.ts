@@ -62,12 +62,25 @@ export async function readPageAnnotations(
 }
 
 function isSignatureInfo(t: AnnotationText): boolean {
-  return t.runs.length >= 3 || SIGNATURE_INFO.test(t.runs.map((r) => r.text).join(" "));
+  return isSignatureBlock(t.runs.map((r) => r.text));
 }
 
-/** Signer and time as the visible signature block prints them. */
+/**
+ * Whether the lines of text an annotation appearance shows are a signature's
+ * own block (three lines or more, or a signer, e-mail or time stamp) rather
+ * than a value filling a blank of the letter. Shared with the poppler reader.
+ */
+export function isSignatureBlock(lines: string[]): boolean {
+  return lines.length >= 3 || SIGNATURE_INFO.test(lines.join(" "));
+}
+
 function appearanceInfo(t: AnnotationText): { signer: string | null; signedAt: string | null } {
-  const lines = t.runs.map((r) => r.text.trim());
+  return signatureBlockInfo(t.runs.map((r) => r.text));
+}
+
+/** Signer and time as the visible signature block prints them (one entry per line of the block). */
+export function signatureBlockInfo(blockLines: string[]): { signer: string | null; signedAt: string | null } {
+  const lines = blockLines.map((l) => l.trim());
   const signer = lines.find((l) => !SIGNATURE_INFO.test(l) && /\p{L}{2}/u.test(l))?.replace(/^(?:ký bởi|signed by)\s*:?\s*/iu, "") ?? null;
   let signedAt: string | null = null;
   for (const l of lines) {

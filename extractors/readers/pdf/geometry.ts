@@ -14,6 +14,12 @@ export interface PdfItem {
   size: number;
   /** Recovered from an annotation appearance (a stamped number or day), not from the text layer. */
   stamped?: boolean;
+  /**
+   * A whole word, as poppler splits them: two such words are apart (a space)
+   * unless they touch, which only a change of font or size does ("KTTH" + "h5").
+   * pdf.js items are pieces of runs, and only a wide gap makes a space between them.
+   */
+  word?: boolean;
 }
 
 export interface PdfLine {
@@ -30,6 +36,8 @@ export interface PdfLine {
 
 /** A gap wider than this fraction of the em between two items is a space (Times' space is 0.25 em). */
 const SPACE_GAP = 0.15;
+/** Between two whole words (poppler's), any gap wider than this fraction of the em is a space. */
+const WORD_GAP = 0.05;
 /** Two baselines closer than this fraction of the smaller em are one line. */
 const SAME_BASELINE = 0.3;
 
@@ -72,6 +80,9 @@ function dominant(row: PdfItem[]): PdfItem {
   return row.reduce((best, item) => (item.size > best.size ? item : best), row[0]!);
 }
 
+/** A drawn rule ("______" under the Quốc hiệu) is never a subscript, however small its type. */
+const RULE_TEXT = /^[\s_\-–—=.]{3,}$/u;
+
 /**
  * A row of only small print close to a bigger row is a subscript or superscript
  * of that row ("KTTH" + "h5", a footnote mark), not a line of its own.
@@ -80,6 +91,10 @@ function mergeSmallRows(rows: PdfItem[][]): PdfItem[][] {
   const out: PdfItem[][] = [];
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
+    if (row.every((item) => RULE_TEXT.test(item.text))) {
+      out.push(row);
+      continue;
+    }
     const size = dominant(row).size;
     const y = dominant(row).y;
     const candidates = [out[out.length - 1], rows[i + 1]].filter((r): r is PdfItem[] => !!r);
@@ -117,19 +132,24 @@ export function joinItems(items: PdfItem[]): string {
   let end = -Infinity;
   let prevSize = 0;
   let prevStamped = false;
+  let prevWord = false;
   for (const item of items) {
     if (text && !/\s$/u.test(text) && !/^\s/u.test(item.text)) {
       const gap = item.x - end;
       const em = Math.min(prevSize, item.size);
+      const spaceGap = item.word && prevWord ? WORD_GAP : SPACE_GAP;
       // A stamped value fills a blank: it stands apart from a word or label before or after it
       // ("Số: 11", "ngày 08 tháng") but keeps to a symbol ("11/TB-UBND").
       const stampSeam = (item.stamped || prevStamped) && /[\p{L}\p{N}:,]$/u.test(text) && /^[\p{L}\p{N}]/u.test(item.text);
-      if (stampSeam || (gap > SPACE_GAP * em && !(item.stamped || prevStamped))) text += " ";
+      // Poppler's words inside one appearance are placed exactly: its split holds there as well.
+      const gapCounts = !(item.stamped || prevStamped) || (item.stamped && prevStamped && item.word && prevWord);
+      if (stampSeam || (gapCounts && gap > spaceGap * em)) text += " ";
     }
     text += item.text;
     end = Math.max(end, right(item));
     prevSize = item.size;
     prevStamped = !!item.stamped;
+    prevWord = !!item.word;
   }
   return text;
 }

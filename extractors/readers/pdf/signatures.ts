@@ -16,21 +16,28 @@ export interface SignatureInfo {
   page: number;
 }
 
-interface RawSignature {
+export interface RawSignature {
   rect: number[];
+  /** The widget's page (its /P reference), when it names one: which page it is on needs the page tree. */
+  pageRef: { num: number; gen: number } | null;
   name: string | null;
   time: string | null;
   certName: string | null;
 }
 
-/** Reads every signature field's /Sig dictionary, keyed by the widget's rectangle. */
+/**
+ * Reads every signature field's /Sig dictionary, keyed by the widget's
+ * rectangle. A widget redefined by an incremental update is one widget: its
+ * last definition wins.
+ */
 export function readRawSignatures(bytes: Uint8Array): RawSignature[] {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
   if (!text.includes("/Sig")) return [];
-  const out: RawSignature[] = [];
+  const byWidget = new Map<string, RawSignature>();
   for (const m of text.matchAll(/\/FT\s*\/Sig\b/g)) {
-    const body = enclosingObject(text, m.index);
-    if (!body) continue;
+    const widget = enclosingObject(text, m.index);
+    if (!widget) continue;
+    const { id, body } = widget;
     const rect = /\/Rect\s*\[([^\]]*)\]/.exec(body)?.[1]?.trim().split(/\s+/).map(Number);
     const ref = /\/V\s+(\d+)\s+(\d+)\s+R/.exec(body);
     if (!rect || rect.length !== 4 || !ref) continue;
@@ -38,14 +45,16 @@ export function readRawSignatures(bytes: Uint8Array): RawSignature[] {
     if (!sig) continue;
     const contents = /\/Contents\s*<([0-9a-fA-F\s]+)>/.exec(sig)?.[1];
     const top = topLevel(sig.replace(/\/Contents\s*<[0-9a-fA-F\s]*>/, ""));
-    out.push({
+    const page = /\/P\s+(\d+)\s+(\d+)\s+R/.exec(body);
+    byWidget.set(id ?? `at ${m.index}`, {
       rect,
+      pageRef: page ? { num: Number(page[1]), gen: Number(page[2]) } : null,
       name: pdfString(/\/Name\s*(\((?:\\.|[^\\)])*\)|<[0-9a-fA-F\s]*>)/.exec(top)?.[1]),
       time: pdfDate(pdfString(/\/M\s*(\((?:\\.|[^\\)])*\))/.exec(top)?.[1])),
       certName: contents ? signerCommonName(Buffer.from(contents.replace(/\s+/g, ""), "hex")) : null,
     });
   }
-  return out;
+  return [...byWidget.values()];
 }
 
 /** The raw signature whose widget has this rectangle (pdf.js normalises it; compare loosely). */
@@ -59,18 +68,30 @@ export function signerOf(raw: RawSignature | null): string | null {
   return raw?.certName ?? raw?.name ?? null;
 }
 
-function enclosingObject(text: string, at: number): string | null {
+/** The object around `at`: its number and generation ("153 0", when they can be read) and its body. */
+function enclosingObject(text: string, at: number): { id: string | null; body: string } | null {
   const start = text.lastIndexOf(" obj", at);
   const end = text.indexOf("endobj", at);
   if (start < 0 || end < 0 || at - start > 4000) return null;
-  return text.slice(start + 4, end);
+  const header = /(\d+)\s+(\d+)$/.exec(text.slice(Math.max(0, start - 24), start));
+  return { id: header ? `${header[1]} ${header[2]}` : null, body: text.slice(start + 4, end) };
 }
 
-/** The last definition of an object wins: incremental updates append new versions. */
+/**
+ * The last definition of an object wins: incremental updates append new
+ * versions. Writers put one space in "146 0 obj", found by a plain search from
+ * the end (a regular expression over a signed file's megabyte of hex took
+ * ~1 ms per object); other white space by the expression.
+ */
 function lastObject(text: string, num: number, gen: number): string | null {
-  const re = new RegExp(`(?:^|[^0-9])${num}\\s+${gen}\\s+obj\\b`, "g");
-  let last = -1;
-  for (const m of text.matchAll(re)) last = m.index + m[0].length;
+  const needle = `${num} ${gen} obj`;
+  let at = text.lastIndexOf(needle);
+  while (at >= 0 && (/\d/.test(text[at - 1] ?? "") || /\w/.test(text[at + needle.length] ?? ""))) at = at > 0 ? text.lastIndexOf(needle, at - 1) : -1;
+  let last = at >= 0 ? at + needle.length : -1;
+  if (last < 0) {
+    const re = new RegExp(`(?:^|[^0-9])${num}\\s+${gen}\\s+obj\\b`, "g");
+    for (const m of text.matchAll(re)) last = m.index + m[0].length;
+  }
   if (last < 0) return null;
   const end = text.indexOf("endobj", last);
   return end < 0 ? null : text.slice(last, end);

@@ -1,0 +1,133 @@
+/**
+ * Running poppler's `pdftotext` on a PDF's bytes. The bytes go in on stdin and
+ * the words come back on stdout, so no path a person chose ever reaches a
+ * command line. `-raw` keeps the words in content-stream order: the page's
+ * own text first, then the text of its annotation appearances (drawn after
+ * the page), which is how appearance-words.ts tells a stamped value from the
+ * letter.
+ * `-bbox` gives each word with its box.
+ *
+ * The process is bounded three ways: a wall-clock timer here, an output cap,
+ * and `ulimit` on CPU time and address space, which still hold if the thread
+ * that started it is terminated (the extraction pool ends a worker at its
+ * deadline without waiting for its children).
+ */
+import { spawn } from "node:child_process";
+
+/** Every way a run can fail; poppler.ts decides which of them pdf.js gets to retry. */
+export type PdftotextFailure =
+  /** Poppler needs a password it was not given ("Incorrect password"). */
+  | "password"
+  /** Poppler could not open the file, or read it only by repairing damage (it printed a syntax error). */
+  | "damaged"
+  /** Any other non-zero exit (3: copying not permitted; 99: no pages to read). */
+  | "failed"
+  | "timeout"
+  | "output_too_large"
+  /** pdftotext could not be started at all. */
+  | "spawn";
+
+export class PdftotextError extends Error {
+  constructor(
+    readonly failure: PdftotextFailure,
+    detail: string,
+  ) {
+    super(`pdftotext: ${detail}`);
+    this.name = "PdftotextError";
+  }
+}
+
+export interface PdftotextLimits {
+  /** Wall clock. */
+  timeoutMs: number;
+  /** Bytes of XHTML at most; a letter of 300 dense pages makes ~20 MB. */
+  maxOutputBytes: number;
+  /** Pages read at most (`-l`): one more than a letter may have tells a file with too many. */
+  lastPage: number;
+}
+
+export const DEFAULT_PDFTOTEXT_LIMITS: PdftotextLimits = {
+  timeoutMs: 20_000,
+  maxOutputBytes: 64 * 1024 * 1024,
+  lastPage: Infinity,
+};
+
+/** CPU seconds and address space (KiB) of the child, enforced by the kernel. */
+const CPU_SECONDS = 30;
+const ADDRESS_SPACE_KIB = 2 * 1024 * 1024;
+
+/** The arguments of one run (exported so the benchmark runs exactly what the reader runs). */
+export function pdftotextArgs(lastPage = Infinity): string[] {
+  // Not -nodiag: in poppler 22.12 it also drops the first word drawn after diagonal text
+  // ("UY BAN NHÂN DÂN" after a watermark lost "UY"); poppler-items.ts leaves diagonal text out.
+  const args = ["-raw", "-bbox", "-enc", "UTF-8"];
+  if (Number.isFinite(lastPage)) args.push("-l", String(lastPage));
+  return [...args, "-", "-"];
+}
+
+/** The XHTML of `pdftotext -raw -bbox` for these bytes. Rejects with a PdftotextError. */
+export function runPdftotext(bytes: Uint8Array, limits: PdftotextLimits = DEFAULT_PDFTOTEXT_LIMITS): Promise<string> {
+  return runPoppler("pdftotext", pdftotextArgs(limits.lastPage), bytes, limits);
+}
+
+/** The page count poppler reads for these bytes (`pdfinfo`), or null when it cannot tell. */
+export async function popplerPageCount(bytes: Uint8Array, limits: PdftotextLimits = DEFAULT_PDFTOTEXT_LIMITS): Promise<number | null> {
+  try {
+    const info = await runPoppler("pdfinfo", ["-"], bytes, limits);
+    const m = /^Pages:\s*(\d+)/m.exec(info);
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+function runPoppler(tool: string, args: string[], bytes: Uint8Array, limits: PdftotextLimits): Promise<string> {
+  return new Promise((resolve, reject) => {
+    // A fixed script; the tool and its arguments are passed as positional parameters, never parsed by the shell.
+    const script = `ulimit -t ${CPU_SECONDS} 2>/dev/null; ulimit -v ${ADDRESS_SPACE_KIB} 2>/dev/null; exec "$@"`;
+    const child = spawn("/bin/sh", ["-c", script, "sh", tool, ...args], { stdio: ["pipe", "pipe", "pipe"] });
+    const out: Buffer[] = [];
+    let outBytes = 0;
+    let err = "";
+    let settled = false;
+    const finish = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      fn();
+    };
+    const fail = (failure: PdftotextFailure, detail: string) => {
+      child.kill("SIGKILL");
+      finish(() => reject(new PdftotextError(failure, detail)));
+    };
+    const timer = setTimeout(() => fail("timeout", `took longer than ${Math.round(limits.timeoutMs / 1000)} s`), limits.timeoutMs);
+    child.stdout.on("data", (chunk: Buffer) => {
+      outBytes += chunk.length;
+      if (outBytes > limits.maxOutputBytes) return fail("output_too_large", `more than ${Math.round(limits.maxOutputBytes / 1024 / 1024)} MB of text`);
+      out.push(chunk);
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      if (err.length < 8000) err += chunk.toString("utf8");
+    });
+    child.on("error", (error) => finish(() => reject(new PdftotextError("spawn", `cannot run ${tool} (${error.message})`))));
+    child.on("close", (code, signal) => {
+      finish(() => {
+        const messages = err.split(/\r?\n/).filter((l) => l.trim() && l.trim() !== "no word list");
+        const detail = messages.slice(-3).join("; ") || `exit ${code ?? signal}`;
+        if (/Incorrect password/i.test(err)) return reject(new PdftotextError("password", detail));
+        // An error poppler recovered from still means the file is damaged: pdf.js, the
+        // reference engine, decides whether it can be read, so the outcome does not hang on
+        // which engine is installed.
+        if (/^(?:Syntax|Internal) Error/m.test(err)) return reject(new PdftotextError("damaged", detail));
+        if (code === 1) return reject(new PdftotextError("damaged", detail));
+        // Our own kill settles first; a kill seen here is the kernel enforcing the CPU limit.
+        if (signal === "SIGXCPU" || signal === "SIGKILL") return reject(new PdftotextError("timeout", `stopped at its limit of ${CPU_SECONDS} s of CPU`));
+        if (code !== 0) return reject(new PdftotextError("failed", detail));
+        resolve(Buffer.concat(out).toString("utf8"));
+      });
+    });
+    // The process may exit before it has read all of its input; the exit status tells why.
+    child.stdin.on("error", () => undefined);
+    child.stdin.end(bytes);
+  });
+}
