@@ -33,6 +33,12 @@ export interface ApproveRequest {
   from?: DocumentState;
   /** The reviewer's corrected header fields, sent in place of the extracted ones; absent: as extracted. */
   documentFields?: DocumentFields;
+  /**
+   * The auto-approve policy approving a fresh extraction (or resuming that
+   * approval after a crash): done once per extraction; when it was done
+   * already, a quiet no-op with no deliveries.
+   */
+  auto?: boolean;
 }
 
 export class ApprovalError extends Error {
@@ -86,7 +92,12 @@ export function createApproval(deps: { store: Store; queues: JobQueues; config: 
           publicUrl: config.publicUrl,
           ...(request.documentFields ? { documentFields: request.documentFields } : {}),
         }),
+      ...(request.auto ? { onlyAfterExtraction: true } : {}),
     });
+    if (!result && request.auto) {
+      deps.logger.debug({ documentId: document.id }, "auto-approval: done already");
+      return { document, deliveries: [], changes: [] };
+    }
     if (!result) throw new ApprovalError("conflict", `document ${document.id} is no longer ${request.from ?? document.state}`);
     for (const delivery of result.deliveries) await queues.enqueueDeliver({ deliveryId: delivery.id, attempt: 1 });
     deps.logger.info({ documentId: document.id, by: request.by, tasks: tasks.length, deliveries: result.deliveries.length }, "approved");

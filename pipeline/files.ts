@@ -31,12 +31,18 @@ export class FileArea {
     const temp = `${target}.${randomUUID()}.tmp`;
     const handle = await open(temp, "wx");
     try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
+      try {
+        await handle.writeFile(bytes);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temp, target);
+    } catch (error) {
+      // A disk that filled up mid-write must not keep the partial copy: it holds the space that ran out.
+      await unlink(temp).catch(() => undefined);
+      throw error;
     }
-    await rename(temp, target);
     await syncDir(dirname(target));
     return target;
   }
@@ -109,13 +115,47 @@ async function moveInto(path: string, dir: string, name: string): Promise<string
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === "EEXIST") continue;
-      if (code === "EXDEV" || code === "EPERM") {
+      // No hard links on this filesystem: a rename on the same device.
+      if (code === "EPERM") {
         const free = await freeName(dir, name);
         await rename(path, free);
         return free;
       }
+      // The inbox on another device than the data folder (a mounted share): neither link nor rename crosses it.
+      if (code === "EXDEV") return copyAcross(path, dir, name);
       throw error;
     }
+  }
+  throw new Error(`no free name for ${name} in ${dir}`);
+}
+
+/** Copies a file to a free name in `dir` (never overwriting), makes the copy durable, then removes the source. */
+async function copyAcross(path: string, dir: string, name: string): Promise<string> {
+  for (let attempt = 0; attempt < 1000; attempt++) {
+    const target = attempt ? join(dir, withSuffix(name, attempt)) : join(dir, name);
+    try {
+      await copyFile(path, target, constants.COPYFILE_EXCL);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "EEXIST") continue;
+      // COPYFILE_EXCL: whatever is at `target` now is our partial copy.
+      await unlink(target).catch(() => undefined);
+      throw error;
+    }
+    try {
+      const handle = await open(target, "r+");
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    } catch (error) {
+      // Not durable (the disk filled up while copying): drop the copy, keep the source.
+      await unlink(target).catch(() => undefined);
+      throw error;
+    }
+    await syncDir(dir);
+    await unlink(path);
+    return target;
   }
   throw new Error(`no free name for ${name} in ${dir}`);
 }

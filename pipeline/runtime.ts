@@ -57,10 +57,14 @@ export async function createRuntime(config: Config, options: { logger?: Logger }
   const files = new FileArea(config.dataDir);
   const queues = config.redisUrl ? createBullmqQueues(config.redisUrl, logger) : createInProcessQueues(logger);
   const ingest = createIngest({ store, files, queues, logger, maxFileBytes: config.workers.maxFileBytes });
-  const reconciler = createReconciler({ store, queues, logger, graceMs: Math.min(30_000, config.reconcileIntervalMs) });
   const readOriginal = (document: DocumentRecord) => files.readOriginal(document.contentHash);
   const router = config.orgDirectory ? createRouter(loadOrgDirectory(JSON.parse(await readFile(config.orgDirectory, "utf8")))) : null;
   const approve = createApproval({ store, queues, config, router, logger });
+  // Auto-approval of a fresh extraction, also how a crash between the two is resumed (job re-run, reconciler).
+  const autoApprove = async (document: DocumentRecord) => {
+    if (document.state === "approved") await approve({ documentId: document.id, by: "auto-approve", from: "approved", auto: true });
+  };
+  const reconciler = createReconciler({ store, queues, logger, graceMs: Math.min(30_000, config.reconcileIntervalMs), resumeAutoApproval: autoApprove });
   const replayDelivery = async (deliveryId: string) => {
     const delivery = await store.outbox.resetForReplay(deliveryId);
     if (!delivery) return false;
@@ -119,9 +123,7 @@ export async function createRuntime(config: Config, options: { logger?: Logger }
         quarantine,
         review: edxmlReview,
         // Auto-approved documents go straight to delivery, through the same approval as a reviewer's.
-        afterExtracted: async (document: DocumentRecord) => {
-          if (document.state === "approved") await approve({ documentId: document.id, by: "auto-approve", from: "approved" }).catch((err) => logger.error({ err, documentId: document.id }, "auto-approval failed"));
-        },
+        afterExtracted: (document: DocumentRecord) => autoApprove(document).catch((err) => logger.error({ err, documentId: document.id }, "auto-approval failed")),
         ...(config.autoApproveMinConfidence !== undefined ? { autoApproveMinConfidence: config.autoApproveMinConfidence } : {}),
       };
       await queues.startWorkers(

@@ -12,7 +12,10 @@ import { IngestRejected } from "./ingest.ts";
  * writes in pieces); hidden and temporary files are left alone; a file is
  * recorded in the store BEFORE it is moved out of the inbox into the archive,
  * so a crash in between leaves it in the inbox to be taken again (same content
- * → same document). Nothing is ever deleted.
+ * → same document). A file that could not be taken (disk full, archive
+ * read-only, database away) stays in the inbox and is tried again with a
+ * growing pause, since no new file event would come for it. Nothing is ever
+ * deleted.
  */
 export interface WatcherOptions {
   inbox: string;
@@ -28,6 +31,11 @@ export function isTemporaryName(name: string): boolean {
   return TEMPORARY.test(name);
 }
 
+// Pauses before trying a file again: 1 s, 2 s, 4 s … at most 15 s, so a fault
+// that clears is noticed within seconds without hammering a full disk.
+const RETRY_FIRST_MS = 1000;
+const RETRY_MAX_MS = 15_000;
+
 export function startWatcher(
   options: WatcherOptions,
   deps: {
@@ -39,7 +47,27 @@ export function startWatcher(
   },
 ): { ready: Promise<void>; close: () => Promise<void> } {
   const inFlight = new Set<string>();
+  const retries = new Map<string, { failures: number; timer: NodeJS.Timeout | null }>();
   let watcher: FSWatcher | null = null;
+  let closed = false;
+
+  const retryLater = (path: string): number => {
+    const retry = retries.get(path) ?? { failures: 0, timer: null };
+    retry.failures++;
+    const delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (retry.failures - 1));
+    if (retry.timer) clearTimeout(retry.timer);
+    retry.timer = setTimeout(() => {
+      retry.timer = null;
+      if (!closed) void take(path);
+    }, delay);
+    retries.set(path, retry);
+    return delay;
+  };
+  const succeeded = (path: string) => {
+    const retry = retries.get(path);
+    if (retry?.timer) clearTimeout(retry.timer);
+    retries.delete(path);
+  };
 
   const take = async (path: string) => {
     if (inFlight.has(path)) return;
@@ -49,7 +77,7 @@ export function startWatcher(
       try {
         bytes = await readFile(path);
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === "ENOENT") return; // taken or removed meanwhile
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") return succeeded(path); // taken or removed meanwhile
         throw error;
       }
       const fileName = basename(path);
@@ -57,16 +85,18 @@ export function startWatcher(
         const result = await deps.ingest({ bytes, fileName, source: "folder", metadata: { receivedAs: fileName } });
         const archived = await deps.files.archive(path);
         deps.logger.info({ file: fileName, documentId: result.document.id, archived }, result.created ? "taken from the folder" : "taken again: same content");
+        succeeded(path);
         await deps.onArchived?.(result, archived);
       } catch (error) {
         if (error instanceof IngestRejected) {
           const failed = await deps.files.quarantineUnrecorded(path, { code: error.code, message: error.message });
           deps.logger.warn({ file: fileName, failed, code: error.code }, "refused: moved to failed/");
+          succeeded(path);
         } else throw error;
       }
     } catch (error) {
-      // Left in the inbox: the next scan (or restart) tries again.
-      deps.logger.error({ file: path, err: error }, "could not take the file");
+      // Left in the inbox and tried again later (the same content is the same document).
+      deps.logger.error({ file: path, err: error, retryInMs: retryLater(path) }, "could not take the file");
     } finally {
       inFlight.delete(path);
     }
@@ -91,6 +121,9 @@ export function startWatcher(
   return {
     ready,
     async close() {
+      closed = true;
+      for (const retry of retries.values()) if (retry.timer) clearTimeout(retry.timer);
+      retries.clear();
       await ready.catch(() => undefined);
       await watcher?.close();
       while (inFlight.size) await new Promise((r) => setTimeout(r, 20));

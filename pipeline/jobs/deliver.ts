@@ -29,7 +29,9 @@ export async function runDeliverJob(data: DeliverJobData, deps: DeliverJobDeps):
   const { store, logger } = deps;
   const now = deps.now ?? Date.now;
   const delivery = await store.outbox.getDelivery(data.deliveryId);
-  if (!delivery || delivery.status !== "pending") return;
+  if (!delivery) return;
+  // Ended by an earlier run of this job that died before settling the document: settle it now.
+  if (delivery.status !== "pending") return settleDocument(store, delivery.documentId, logger);
   // This attempt was already made and recorded (the job ran again after a crash): the next is scheduled.
   if (delivery.attempts >= data.attempt) return;
 

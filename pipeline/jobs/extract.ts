@@ -17,7 +17,11 @@ export interface ExtractJobDeps {
   quarantine: (document: DocumentRecord, error: { code: string; message: string }) => Promise<void>;
   /** Approve without review when every confidence reaches this; undefined = off. */
   autoApproveMinConfidence?: number;
-  /** Called with the document once extracted (auto-approved documents go on to delivery). */
+  /**
+   * Called with the document once extracted (auto-approved documents go on to
+   * delivery), and again when the job runs for a document already in
+   * "approved" (a crash came between the two): it must be idempotent.
+   */
   afterExtracted?: (document: DocumentRecord) => Promise<void>;
   /** Extra checks after extraction (edXML header disagreements): returns notes stored as an event. */
   review?: (document: DocumentRecord, extraction: Extraction) => Record<string, unknown> | null;
@@ -35,6 +39,11 @@ export async function runExtractJob(data: JobData, deps: ExtractJobDeps): Promis
   let document = await store.getDocument(data.documentId);
   if (!document) {
     logger.warn({ documentId: data.documentId }, "extract job for an unknown document: nothing to do");
+    return;
+  }
+  // Extracted and auto-approved, but the worker died before the approval was written: finish it (a no-op if it was).
+  if (document.state === "approved") {
+    await deps.afterExtracted?.(document);
     return;
   }
   if (document.state !== "received" && document.state !== "extracting") return; // already done

@@ -19,11 +19,20 @@ const KEEP_COMPLETED = { age: 24 * 3600, count: 50_000 };
 const KEEP_FAILED = { age: 7 * 24 * 3600 };
 
 export function createBullmqQueues(redisUrl: string, logger: Logger, prefix = "vanthu"): JobQueues {
-  const connection = () => new Redis(redisUrl, { maxRetriesPerRequest: null, enableReadyCheck: true });
+  // Every connection made here is closed in close(): BullMQ leaves a connection it was handed
+  // open, and an open socket keeps `vanthu worker` alive after SIGTERM.
+  const connections: Redis[] = [];
+  const connection = () => {
+    const redis = new Redis(redisUrl, { maxRetriesPerRequest: null, enableReadyCheck: true });
+    connections.push(redis);
+    return redis;
+  };
   const producer = connection();
   producer.on("error", (err) => logger.warn({ err: err.message }, "redis connection error (retrying)"));
   const extractQueue = new Queue<JobData>("extract", { connection: producer, prefix });
   const deliverQueue = new Queue<DeliverJobData>("deliver", { connection: producer, prefix });
+  // Without a listener BullMQ prints each connection error as a bare stack trace on stderr, outside the JSON log.
+  for (const queue of [extractQueue, deliverQueue]) queue.on("error", (err) => logger.warn({ queue: queue.name, err: err.message }, "queue error (retrying)"));
   const workers: Worker[] = [];
 
   return {
@@ -109,7 +118,7 @@ export function createBullmqQueues(redisUrl: string, logger: Logger, prefix = "v
       await Promise.all(workers.map((w) => w.close()));
       await extractQueue.close();
       await deliverQueue.close();
-      producer.disconnect();
+      for (const redis of connections) redis.disconnect();
     },
     dashboardQueues: () => [extractQueue, deliverQueue],
     async ready() {

@@ -255,11 +255,16 @@ class KyselyStore implements Store {
     return row ? toDocumentRecord(row) : null;
   }
 
-  async findStuck(states: readonly DocumentState[], updatedBefore: string, limit: number): Promise<DocumentRecord[]> {
+  async findStuck(states: readonly DocumentState[], updatedBefore: string, limit: number, after?: { updatedAt: string; id: string }): Promise<DocumentRecord[]> {
     if (states.length === 0) return [];
-    const rows = await selectDocuments(this.#db)
+    let query = selectDocuments(this.#db)
       .where("state", "in", [...states])
-      .where("updated_at", "<", toStoredTime(updatedBefore, "updatedBefore"))
+      .where("updated_at", "<", toStoredTime(updatedBefore, "updatedBefore"));
+    if (after) {
+      const at = toStoredTime(after.updatedAt, "after.updatedAt");
+      query = query.where((eb) => eb.or([eb("updated_at", ">", at), eb.and([eb("updated_at", "=", at), eb("id", ">", after.id)])]));
+    }
+    const rows = await query
       .orderBy("updated_at", "asc")
       .orderBy("id", "asc")
       .limit(limit)

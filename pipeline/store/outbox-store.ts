@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type { Kysely, Selectable } from "kysely";
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type Selectable } from "kysely";
 import type { WebhookEventType, WebhookPayload } from "../../schemas/webhook.ts";
-import { encodeJson, toDocumentRecord } from "./rows.ts";
+import { encodeJson, toDocumentRecord, toStoredTime } from "./rows.ts";
 import type { Database, DeliveriesTable, TasksTable } from "./schema.ts";
 import type {
   ApprovalInput,
@@ -31,6 +31,44 @@ export class KyselyOutboxStore implements OutboxStore {
   }
 
   async approve(input: ApprovalInput) {
+    try {
+      return await this.approveInTransaction(input);
+    } catch (error) {
+      if (error instanceof ApprovedAlready) return null;
+      throw error;
+    }
+  }
+
+  async pendingAutoApprovals(updatedBefore: string, limit: number) {
+    const rows = await this.db
+      .selectFrom("documents")
+      .selectAll()
+      .where("state", "=", "approved")
+      .where("updated_at", "<", toStoredTime(updatedBefore, "updatedBefore"))
+      .where((eb) => eb(lastTransition(eb.ref("documents.id")), "=", "EXTRACTED"))
+      .orderBy("updated_at")
+      .orderBy("id")
+      .limit(limit)
+      .execute();
+    return rows.map(toDocumentRecord);
+  }
+
+  async unsettledDocuments(updatedBefore: string, limit: number) {
+    const deliveriesOf = (eb: ExpressionBuilder<Database, "documents">) => eb.selectFrom("deliveries").select("deliveries.id").whereRef("deliveries.document_id", "=", "documents.id");
+    const rows = await this.db
+      .selectFrom("documents")
+      .selectAll()
+      .where("state", "in", ["approved", "delivering"])
+      .where("updated_at", "<", toStoredTime(updatedBefore, "updatedBefore"))
+      .where((eb) => eb.and([eb.exists(deliveriesOf(eb)), eb.not(eb.exists(deliveriesOf(eb).where("deliveries.status", "=", "pending")))]))
+      .orderBy("updated_at")
+      .orderBy("id")
+      .limit(limit)
+      .execute();
+    return rows.map(toDocumentRecord);
+  }
+
+  private approveInTransaction(input: ApprovalInput) {
     return this.db.transaction().execute(async (trx) => {
       const now = this.now();
       const moved = await trx
@@ -41,6 +79,11 @@ export class KyselyOutboxStore implements OutboxStore {
         .returningAll()
         .executeTakeFirst();
       if (!moved) return null;
+      // The row is locked by the update above: a concurrent resumption of the same auto-approval waits here, then sees ours.
+      if (input.onlyAfterExtraction) {
+        const last = await trx.selectNoFrom((eb) => lastTransition(eb.val(input.documentId)).as("type")).executeTakeFirst();
+        if (last?.type !== "EXTRACTED") throw new ApprovedAlready();
+      }
       await trx
         .insertInto("document_events")
         .values({ document_id: input.documentId, at: now, type: "APPROVE", from_state: input.from, to_state: "approved", data: encodeJson({ by: input.by, tasks: input.tasks.length }) })
@@ -222,6 +265,14 @@ export class KyselyOutboxStore implements OutboxStore {
   async enableEndpoint(endpointId: string) {
     await this.db.updateTable("endpoint_state").set({ disabled_at: null, reason: null }).where("endpoint_id", "=", endpointId).execute();
   }
+}
+
+/** Thrown inside the approval transaction to roll it back: the extraction was approved already. */
+class ApprovedAlready extends Error {}
+
+/** The type of a document's latest state-changing event (notes have no to_state). */
+function lastTransition(documentId: Expression<string>) {
+  return sql<string | null>`(select e.type from document_events e where e.document_id = ${documentId} and e.to_state is not null order by e.id desc limit 1)`;
 }
 
 function sameTask(a: ApprovedTaskInput, b: ApprovedTaskInput): boolean {

@@ -80,6 +80,13 @@ export interface ApprovalInput {
   endpoints: EndpointRoute[];
   /** Builds each event's payload inside the transaction, from the stored task versions. */
   payloadFor: (change: TaskChange | { eventType: "document.approved"; tasks: StoredTask[] }, approvedAt: string) => WebhookPayload;
+  /**
+   * The auto-approval of a fresh extraction: approve only while the
+   * document's last state change is still its EXTRACTED (checked under the
+   * row lock), so resuming an approval a crash interrupted (the job run
+   * again, the reconciler) can never approve the same extraction twice.
+   */
+  onlyAfterExtraction?: boolean;
 }
 
 export interface OutboxStore {
@@ -88,9 +95,21 @@ export interface OutboxStore {
    * In one transaction: the document moves `from` → approved, tasks are
    * written (new, changed → version+1, removed → cancelled), and one outbox
    * row per event and endpoint is added. Null when the document was not in
-   * `from` any more.
+   * `from` any more (or, with `onlyAfterExtraction`, was approved already).
    */
   approve(input: ApprovalInput): Promise<{ document: DocumentRecord; deliveries: DeliveryRecord[]; changes: TaskChange[] } | null>;
+  /**
+   * Documents auto-approved by their extraction whose approval (tasks,
+   * outbox rows) was never written — a crash between the two — last changed
+   * before `updatedBefore`, oldest first.
+   */
+  pendingAutoApprovals(updatedBefore: string, limit: number): Promise<DocumentRecord[]>;
+  /**
+   * Documents in approved or delivering that have deliveries, none of them
+   * pending any more — a worker died between recording the last attempt and
+   * settling the document — last changed before `updatedBefore`, oldest first.
+   */
+  unsettledDocuments(updatedBefore: string, limit: number): Promise<DocumentRecord[]>;
   getDelivery(id: string): Promise<DeliveryRecord | null>;
   listDeliveries(filter: { status?: DeliveryStatus; documentId?: string; updatedSince?: string; limit?: number }): Promise<DeliveryRecord[]>;
   attempts(deliveryId: string): Promise<DeliveryAttempt[]>;

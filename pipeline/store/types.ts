@@ -83,6 +83,10 @@ export interface Store {
 
   /** Another document with the same letter key (issuer|number|symbol|year), the earliest. */
   findByLetterKey(letterKey: string, excludeId: string): Promise<DocumentRecord | null>;
-  /** Documents in one of `states` last updated before `updatedBefore` (ISO), oldest first. */
-  findStuck(states: readonly DocumentState[], updatedBefore: string, limit: number): Promise<DocumentRecord[]>;
+  /**
+   * Documents in one of `states` last updated before `updatedBefore` (ISO),
+   * oldest first; `after` (the last document of the previous page) continues
+   * from there, so a caller can walk them all without seeing one twice.
+   */
+  findStuck(states: readonly DocumentState[], updatedBefore: string, limit: number, after?: { updatedAt: string; id: string }): Promise<DocumentRecord[]>;
 }
