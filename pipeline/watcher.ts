@@ -5,6 +5,8 @@ import type { Logger } from "pino";
 import type { FileArea } from "./files.ts";
 import type { IngestInput, IngestResult } from "./services.ts";
 import { IngestRejected } from "./ingest.ts";
+import type { Config } from "../schemas/config.ts";
+import type { Runtime } from "./runtime.ts";
 
 /**
  * The clerks' drop folder. A file is taken when its size and modification time
@@ -129,4 +131,23 @@ export function startWatcher(
       while (inFlight.size) await new Promise((r) => setTimeout(r, 20));
     },
   };
+}
+
+/**
+ * The watched inbox of a running pipeline, as `vanthu run` starts it: files
+ * are taken through the runtime's ingest and archived in its file area, and
+ * the archiving is noted in the document's event log.
+ */
+export async function watchInbox(runtime: Runtime, config: Config, logger: Logger = runtime.logger): Promise<{ close(): Promise<void> }> {
+  const watcher = startWatcher(
+    { inbox: config.inbox!, stableMs: config.watcher.stableMs, polling: config.watcher.polling, pollIntervalMs: config.watcher.pollIntervalMs },
+    {
+      ingest: runtime.services.ingest,
+      files: runtime.files,
+      logger,
+      onArchived: (result, path) => runtime.store.appendEvent(result.document.id, { type: "ARCHIVED", data: { path } }),
+    },
+  );
+  await watcher.ready;
+  return watcher;
 }

@@ -2,7 +2,7 @@ import type { Config } from "../../schemas/config.ts";
 import { DOCUMENT_STATES } from "../../schemas/document.ts";
 import { ConfigError, loadConfig } from "../config.ts";
 import { createRuntime, type Runtime } from "../runtime.ts";
-import { startWatcher } from "../watcher.ts";
+import { watchInbox } from "../watcher.ts";
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, type CommandIO } from "./io.ts";
 
 /**
@@ -37,16 +37,7 @@ export async function runPipeline(options: RunOptions, io: CommandIO): Promise<n
   const stops: (() => Promise<void>)[] = [];
   await runtime.startWorkers();
   if (options.watch !== false && config.watcher.enabled) {
-    const watcher = startWatcher(
-      { inbox: config.inbox!, stableMs: config.watcher.stableMs, polling: config.watcher.polling, pollIntervalMs: config.watcher.pollIntervalMs },
-      {
-        ingest: runtime.services.ingest,
-        files: runtime.files,
-        logger,
-        onArchived: (result, path) => runtime.store.appendEvent(result.document.id, { type: "ARCHIVED", data: { path } }),
-      },
-    );
-    await watcher.ready;
+    const watcher = await watchInbox(runtime, config);
     stops.push(watcher.close);
   }
   if (options.http !== false && !options.untilIdle) {

@@ -6,6 +6,7 @@
  * - distributed: BullMQ on a private Redis and PostgreSQL, the workers as
  *   separate `vanthu worker` processes, so each one's peak RSS is its own
  *   (VmHWM from /proc).
+ * The private services are the fault drill's (scripts/drill/processes.ts).
  * Each run first waits for one warm-up letter, so worker start-up is not
  * counted. Latency is per letter from RECEIVED to EXTRACTED as the store's
  * event log timed them, with the whole batch arriving at once.
@@ -18,7 +19,7 @@ import { pino } from "pino";
 import { loadConfig } from "../../pipeline/config.ts";
 import { createRuntime, type Runtime } from "../../pipeline/runtime.ts";
 import { syntheticBatch, type BatchKind, type BatchSources } from "./inputs.ts";
-import { createScratchDatabase, startPrivateRedis, type PrivateRedis } from "./services.ts";
+import { createDatabase, PrivateRedis } from "../drill/processes.ts";
 
 export interface PipelineBench {
   mode: string;
@@ -117,7 +118,7 @@ async function stopProcess(child: ChildProcess): Promise<void> {
 
 /** Null when Redis or PostgreSQL is not there to run it. */
 export async function benchDistributed(kind: BatchKind, workers: number, n: number, sources: BatchSources, redis: PrivateRedis): Promise<PipelineBench | null> {
-  const database = await createScratchDatabase();
+  const database = await createDatabase("bench").catch(() => null);
   if (!database) return null;
   const dataDir = mkdtempSync(join(tmpdir(), "vanthu-bench-"));
   const config = loadConfig({}, { dataDir, logLevel: "silent", redisUrl: redis.url, databaseUrl: database.url, reconcileIntervalMs: 5000 });
@@ -151,12 +152,12 @@ export async function benchPipeline(sources: BatchSources, plan: PipelineBenchPl
     progress(`  ${row.mode}, ${row.kind}, ${row.workers} worker(s): ${row.docsPerSecond.toFixed(1)} docs/s`);
   };
   for (const kind of ["text", "pdf"] as const) for (const workers of [1, 2]) step(await benchEmbedded(kind, workers, plan.letters, sources));
-  const redis = await startPrivateRedis();
+  const redis = await PrivateRedis.start().catch(() => null);
   if (redis) {
     try {
       for (const kind of ["text", "pdf"] as const) for (const workers of [1, 2]) step(await benchDistributed(kind, workers, plan.letters, sources, redis));
     } finally {
-      redis.stop();
+      await redis.stop();
     }
   } else progress("  distributed runs skipped: no redis-server");
   const growth: PipelineBench[] = [];

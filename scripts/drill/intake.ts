@@ -2,7 +2,7 @@ import { createWriteStream } from "node:fs";
 import { pino } from "pino";
 import { loadConfig } from "../../pipeline/config.ts";
 import { createRuntime, type Runtime } from "../../pipeline/runtime.ts";
-import { startWatcher } from "../../pipeline/watcher.ts";
+import { watchInbox } from "../../pipeline/watcher.ts";
 import { onCleanup } from "./cleanup.ts";
 
 /**
@@ -56,16 +56,7 @@ export async function startIntake(options: { dataDir: string; inbox: string; red
     },
   );
   const runtime = await createRuntime(config, { logger });
-  const watcher = startWatcher(
-    { inbox: config.inbox!, stableMs: config.watcher.stableMs, polling: config.watcher.polling, pollIntervalMs: config.watcher.pollIntervalMs },
-    {
-      ingest: runtime.services.ingest,
-      files: runtime.files,
-      logger,
-      onArchived: (result, path) => runtime.store.appendEvent(result.document.id, { type: "ARCHIVED", data: { path } }),
-    },
-  );
-  await watcher.ready;
+  const watcher = await watchInbox(runtime, config, logger);
   const stop = onCleanup("intake runtime", async () => {
     await watcher.close();
     await runtime.stop();
