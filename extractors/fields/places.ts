@@ -23,9 +23,16 @@ function isPlace(piece: string): boolean {
   return words.length > 0 && words.every((w) => PROPER_WORD.test(w));
 }
 
+/** Generous upper bound of an item of MAX_WORDS words, in characters: longer text is rejected before any regex runs. */
+const MAX_CHARS = MAX_WORDS * 24;
+
 /** The item is a list of places and nothing else: no predicate, no request. */
 export function placesOnly(text: string): boolean {
-  const body = text.trim().replace(/[\s.;,:]+$/u, "");
+  // Asked of every numbered item: most are prose, turned away by length first.
+  if (text.length > MAX_CHARS) return false;
+  let end = text.length;
+  while (end > 0 && " \t\n.;,:".includes(text[end - 1]!)) end--;
+  const body = text.slice(0, end).trim();
   if (!body || body.split(/\s+/).length > MAX_WORDS) return false;
   const pieces = body.split(/\s*[,;]\s*|\s+và\s+/u).filter(Boolean);
   return pieces.length > 0 && pieces.every(isPlace);
