@@ -4,7 +4,7 @@
  * in parallel (one per core, see limit.ts) and tesseract's OpenMP threads
  * only slow each other down then.
  */
-import { spawn } from "node:child_process";
+import { runTool } from "../run-tool.ts";
 import { devNull } from "node:os";
 import { encodePgm, type GrayImage } from "./image.ts";
 import { ocrLimiter } from "./limit.ts";
@@ -28,39 +28,14 @@ export function tesseractArgs(dpi: number | null): string[] {
   return args;
 }
 
-function runTesseract(image: GrayImage, page: number, options: SessionOptions): Promise<OcrWord[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("tesseract", tesseractArgs(image.dpi), {
-      env: { ...process.env, OMP_THREAD_LIMIT: "1" },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    const out: Buffer[] = [];
-    let err = "";
-    let settled = false;
-    const finish = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      fn();
-    };
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      finish(() => reject(timeoutError(page, options)));
-    }, options.timeoutMs);
-    child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
-    child.stderr.on("data", (chunk: Buffer) => {
-      if (err.length < 4000) err += chunk.toString("utf8");
-    });
-    child.on("error", (error) => finish(() => reject(ocrFailed(page, `cannot run tesseract (${error.message})`, options))));
-    child.on("close", (code, signal) => {
-      finish(() => {
-        if (code === 0) return resolve(parseTsv(Buffer.concat(out).toString("utf8")));
-        const detail = err.trim().split(/\r?\n/).filter(Boolean).pop() ?? `exit ${code ?? signal}`;
-        reject(ocrFailed(page, `tesseract: ${detail}`, options));
-      });
-    });
-    // The process may die before it reads all of its input; the exit code tells why.
-    child.stdin.on("error", () => undefined);
-    child.stdin.end(encodePgm(image));
+async function runTesseract(image: GrayImage, page: number, options: SessionOptions): Promise<OcrWord[]> {
+  const outcome = await runTool("tesseract", tesseractArgs(image.dpi), encodePgm(image), {
+    timeoutMs: options.timeoutMs,
+    env: { ...process.env, OMP_THREAD_LIMIT: "1" },
   });
+  if (outcome.kind === "timeout") throw timeoutError(page, options);
+  if (outcome.kind === "spawn_failed") throw ocrFailed(page, `cannot run tesseract (${outcome.message})`, options);
+  if (outcome.kind === "exited" && outcome.code === 0) return parseTsv(outcome.stdout.toString("utf8"));
+  const detail = outcome.kind === "exited" ? (outcome.stderr.trim().split(/\r?\n/).filter(Boolean).pop() ?? `exit ${outcome.code ?? outcome.signal}`) : outcome.kind;
+  throw ocrFailed(page, `tesseract: ${detail}`, options);
 }

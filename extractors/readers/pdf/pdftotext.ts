@@ -12,7 +12,7 @@
  * that started it is terminated (the extraction pool ends a worker at its
  * deadline without waiting for its children).
  */
-import { spawn } from "node:child_process";
+import { runTool } from "../run-tool.ts";
 
 /** Every way a run can fail; poppler.ts decides which of them pdf.js gets to retry. */
 export type PdftotextFailure =
@@ -81,53 +81,29 @@ export async function popplerPageCount(bytes: Uint8Array, limits: PdftotextLimit
   }
 }
 
-function runPoppler(tool: string, args: string[], bytes: Uint8Array, limits: PdftotextLimits): Promise<string> {
-  return new Promise((resolve, reject) => {
-    // A fixed script; the tool and its arguments are passed as positional parameters, never parsed by the shell.
-    const script = `ulimit -t ${CPU_SECONDS} 2>/dev/null; ulimit -v ${ADDRESS_SPACE_KIB} 2>/dev/null; exec "$@"`;
-    const child = spawn("/bin/sh", ["-c", script, "sh", tool, ...args], { stdio: ["pipe", "pipe", "pipe"] });
-    const out: Buffer[] = [];
-    let outBytes = 0;
-    let err = "";
-    let settled = false;
-    const finish = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      fn();
-    };
-    const fail = (failure: PdftotextFailure, detail: string) => {
-      child.kill("SIGKILL");
-      finish(() => reject(new PdftotextError(failure, detail)));
-    };
-    const timer = setTimeout(() => fail("timeout", `took longer than ${Math.round(limits.timeoutMs / 1000)} s`), limits.timeoutMs);
-    child.stdout.on("data", (chunk: Buffer) => {
-      outBytes += chunk.length;
-      if (outBytes > limits.maxOutputBytes) return fail("output_too_large", `more than ${Math.round(limits.maxOutputBytes / 1024 / 1024)} MB of text`);
-      out.push(chunk);
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      if (err.length < 8000) err += chunk.toString("utf8");
-    });
-    child.on("error", (error) => finish(() => reject(new PdftotextError("spawn", `cannot run ${tool} (${error.message})`))));
-    child.on("close", (code, signal) => {
-      finish(() => {
-        const messages = err.split(/\r?\n/).filter((l) => l.trim() && l.trim() !== "no word list");
-        const detail = messages.slice(-3).join("; ") || `exit ${code ?? signal}`;
-        if (/Incorrect password/i.test(err)) return reject(new PdftotextError("password", detail));
-        // An error poppler recovered from still means the file is damaged: pdf.js, the
-        // reference engine, decides whether it can be read, so the outcome does not hang on
-        // which engine is installed.
-        if (/^(?:Syntax|Internal) Error/m.test(err)) return reject(new PdftotextError("damaged", detail));
-        if (code === 1) return reject(new PdftotextError("damaged", detail));
-        // Our own kill settles first; a kill seen here is the kernel enforcing the CPU limit.
-        if (signal === "SIGXCPU" || signal === "SIGKILL") return reject(new PdftotextError("timeout", `stopped at its limit of ${CPU_SECONDS} s of CPU`));
-        if (code !== 0) return reject(new PdftotextError("failed", detail));
-        resolve(Buffer.concat(out).toString("utf8"));
-      });
-    });
-    // The process may exit before it has read all of its input; the exit status tells why.
-    child.stdin.on("error", () => undefined);
-    child.stdin.end(bytes);
-  });
+async function runPoppler(tool: string, args: string[], bytes: Uint8Array, limits: PdftotextLimits): Promise<string> {
+  // A fixed script; the tool and its arguments are passed as positional parameters, never parsed by the shell.
+  const script = `ulimit -t ${CPU_SECONDS} 2>/dev/null; ulimit -v ${ADDRESS_SPACE_KIB} 2>/dev/null; exec "$@"`;
+  const outcome = await runTool("/bin/sh", ["-c", script, "sh", tool, ...args], bytes, { timeoutMs: limits.timeoutMs, maxOutputBytes: limits.maxOutputBytes });
+  switch (outcome.kind) {
+    case "timeout":
+      throw new PdftotextError("timeout", `took longer than ${Math.round(limits.timeoutMs / 1000)} s`);
+    case "output_too_large":
+      throw new PdftotextError("output_too_large", `more than ${Math.round(limits.maxOutputBytes / 1024 / 1024)} MB of text`);
+    case "spawn_failed":
+      throw new PdftotextError("spawn", `cannot run ${tool} (${outcome.message})`);
+  }
+  const { code, signal, stderr: err } = outcome;
+  const messages = err.split(/\r?\n/).filter((l) => l.trim() && l.trim() !== "no word list");
+  const detail = messages.slice(-3).join("; ") || `exit ${code ?? signal}`;
+  if (/Incorrect password/i.test(err)) throw new PdftotextError("password", detail);
+  // An error poppler recovered from still means the file is damaged: pdf.js, the
+  // reference engine, decides whether it can be read, so the outcome does not hang on
+  // which engine is installed.
+  if (/^(?:Syntax|Internal) Error/m.test(err)) throw new PdftotextError("damaged", detail);
+  if (code === 1) throw new PdftotextError("damaged", detail);
+  // Our own kill is reported as a timeout above; a kill seen here is the kernel enforcing the CPU limit.
+  if (signal === "SIGXCPU" || signal === "SIGKILL") throw new PdftotextError("timeout", `stopped at its limit of ${CPU_SECONDS} s of CPU`);
+  if (code !== 0) throw new PdftotextError("failed", detail);
+  return outcome.stdout.toString("utf8");
 }
