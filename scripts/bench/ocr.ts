@@ -9,8 +9,10 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { extract } from "../../extractors/index.ts";
+import { cliAvailable } from "../../extractors/readers/ocr/engine.ts";
+import { runTool } from "../../extractors/readers/run-tool.ts";
 import { encodePgm } from "../../extractors/readers/ocr/image.ts";
 import { preparePage } from "../../extractors/readers/ocr/pages.ts";
 import { openPdfImages } from "../../extractors/readers/ocr/pdf-images.ts";
@@ -32,7 +34,6 @@ export interface OcrBench {
   single: { file: string; pages: number; cliSecondsPerPage: number | null; tesseractJsSecondsPerPage: number | null };
 }
 
-const hasTesseractVie = () => spawnSync("tesseract", ["--list-langs"], { encoding: "utf8" }).stdout?.includes("vie") ?? false;
 
 /** Runs the tasks `parallel` at a time. */
 async function inParallel<T>(items: T[], parallel: number, run: (item: T) => Promise<void>): Promise<void> {
@@ -42,16 +43,11 @@ async function inParallel<T>(items: T[], parallel: number, run: (item: T) => Pro
   }));
 }
 
-/** Bare tesseract on one image file, single-threaded as vanthu runs it; the number of words it read. */
-function tesseract(image: string, dpi: number | null): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const args = [image, "stdout", "-l", "vie", ...(dpi ? ["--dpi", String(Math.round(dpi))] : [])];
-    const child = spawn("tesseract", args, { env: { ...process.env, OMP_THREAD_LIMIT: "1" }, stdio: ["ignore", "pipe", "ignore"] });
-    let text = "";
-    child.stdout.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
-    child.on("error", reject);
-    child.on("exit", () => resolve(text.split(/\s+/u).filter(Boolean).length));
-  });
+/** Bare tesseract on one image file (fed on stdin), single-threaded as vanthu runs it; the number of words it read. */
+async function tesseract(image: string, dpi: number | null): Promise<number> {
+  const args = ["stdin", "stdout", "-l", "vie", ...(dpi ? ["--dpi", String(Math.round(dpi))] : [])];
+  const outcome = await runTool("tesseract", args, readFileSync(image), { timeoutMs: 600_000, env: { ...process.env, OMP_THREAD_LIMIT: "1" } });
+  return outcome.kind === "exited" ? outcome.stdout.toString("utf8").split(/\s+/u).filter(Boolean).length : 0;
 }
 
 interface BareRun {
@@ -97,7 +93,7 @@ async function preparedImages(scans: string[], dir: string): Promise<{ path: str
 }
 
 async function bareSeconds(scans: string[]): Promise<{ embedded: BareRun; prepared: BareRun } | null> {
-  if (!hasTesseractVie() || spawnSync("pdfimages", ["-v"]).status !== 0) return null;
+  if (!(await cliAvailable()) || spawnSync("pdfimages", ["-v"]).status !== 0) return null;
   const dir = mkdtempSync(join(tmpdir(), "vanthu-ocr-bench-"));
   try {
     const embedded = await bareRun(embeddedImages(scans, dir));
@@ -124,7 +120,7 @@ async function singleScan(scan: string): Promise<OcrBench["single"]> {
       delete process.env.VANTHU_OCR_ENGINE;
     }
   };
-  const cli = hasTesseractVie() ? await secondsPerPage("tesseract") : null;
+  const cli = (await cliAvailable()) ? await secondsPerPage("tesseract") : null;
   const js = await secondsPerPage("tesseract.js");
   return { file: scan.split("/").pop()!, pages: cli?.pages ?? js?.pages ?? 0, cliSecondsPerPage: cli?.seconds ?? null, tesseractJsSecondsPerPage: js?.seconds ?? null };
 }
