@@ -168,7 +168,16 @@ export class KyselyOutboxStore implements OutboxStore {
           deliveries.push(toDelivery(row));
         }
       }
-      return { document: toDocumentRecord(moved), deliveries, changes };
+      if (deliveries.length) return { document: toDocumentRecord(moved), deliveries, changes };
+      // Nothing to hand over (no tasks, no change since the last delivery, no endpoint wanting these
+      // events): the document is settled here, in the same transaction, or nothing would ever move
+      // it on from "approved" — settling waits for deliveries, and there are none.
+      const settled = await trx.updateTable("documents").set({ state: "delivered", updated_at: now }).where("id", "=", input.documentId).returningAll().executeTakeFirstOrThrow();
+      await trx
+        .insertInto("document_events")
+        .values({ document_id: input.documentId, at: now, type: "DELIVERED", from_state: "approved", to_state: "delivered", data: encodeJson({ deliveries: 0 }) })
+        .execute();
+      return { document: toDocumentRecord(settled), deliveries, changes };
     });
   }
 

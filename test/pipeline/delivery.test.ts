@@ -43,8 +43,8 @@ async function setup(receiver: WebhookReceiver, endpoint: Partial<EndpointConfig
 }
 
 /** Ingests the seed letter 000 (5 numbered items and 2 "Giao ..." paragraphs) and waits for its extraction. */
-async function extractedLetter(runtime: Runtime) {
-  const [letter] = await distinctLetters(1);
+async function extractedLetter(runtime: Runtime, salt = "") {
+  const [letter] = await distinctLetters(1, salt);
   const { document } = await runtime.services.ingest({ bytes: Buffer.from(letter!.text), fileName: "000.txt", source: "http" });
   await waitFor("extracted", async () => (await runtime.store.getDocument(document.id))?.state === "to_review");
   const extraction = await runtime.store.latestExtraction(document.id);
@@ -183,5 +183,26 @@ describe("webhook delivery", () => {
     expect("task" in updated[0]!.data && updated[0]!.data.task).toMatchObject({ id: first!.id, version: 2, deadline: "2018-12-15", assignees: [{ name: "Thanh tra Sở", trackerId: "unit-tt" }] });
     expect(payloads.filter((p) => p.type === "task.cancelled")).toHaveLength(1);
     expect(payloads.filter((p) => p.type === "task.created")).toHaveLength(approved.length);
+  }, 40_000);
+
+  it("an approval with nothing to send settles the document at once instead of leaving it approved", async () => {
+    const receiver = new WebhookReceiver({ secrets: [secret] });
+    const runtime = await setup(receiver);
+    const { document: emptied } = await extractedLetter(runtime);
+    // The reviewer removed every task: no event for any endpoint.
+    const none = await runtime.services.approve({ documentId: emptied.id, by: "r", tasks: [] });
+    expect(none.deliveries).toEqual([]);
+    expect((await runtime.store.getDocument(emptied.id))?.state).toBe("delivered");
+    expect((await runtime.store.events(emptied.id)).map((e) => e.type).slice(-2)).toEqual(["APPROVE", "DELIVERED"]);
+
+    // A delivered letter approved again without a change has nothing new to send either.
+    const { document } = await extractedLetter(runtime, "second");
+    await runtime.services.approve({ documentId: document.id, by: "r" });
+    await settled(runtime, document.id, "delivered");
+    const sent = receiver.received.length;
+    const again = await runtime.services.approve({ documentId: document.id, by: "r2" });
+    expect(again.deliveries).toEqual([]);
+    expect((await runtime.store.getDocument(document.id))?.state).toBe("delivered");
+    expect(receiver.received).toHaveLength(sent);
   }, 40_000);
 });
