@@ -71,9 +71,13 @@ export function bodyForCode(code: string, text: string): string | null {
   for (const m of text.slice(0, 6000).matchAll(BODY_IN_TEXT)) {
     const words = m[0].split(/\s+/);
     // Try every prefix of the matched phrase: the name ends where its initials complete the code.
-    for (let n = 2; n <= words.length; n++) {
-      const candidate = words.slice(0, n).join(" ");
-      if (initialsOf(candidate) === wanted && !/\s(?:và)$/u.test(candidate)) return candidate;
+    // The words hold no spaces, so a prefix's initials are the initials of its words in turn:
+    // built word by word, and given up once they stop being the start of the code.
+    let initials = initialsOf(words[0]!);
+    for (let n = 2; n <= words.length && wanted.startsWith(initials); n++) {
+      const word = words[n - 1]!;
+      initials += initialsOf(word);
+      if (initials === wanted && word !== "và") return words.slice(0, n).join(" ");
     }
   }
   const known = Object.entries(KNOWN_CODES).find(([k]) => k.toUpperCase() === wanted);

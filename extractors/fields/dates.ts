@@ -1,3 +1,5 @@
+import { allMatches } from "../text/regex.ts";
+
 /**
  * Dates as Vietnamese letters write them: "24/5/2023", "26/03/2021",
  * "21-02-2018", "ngày 22 tháng 12 năm 2020", and with the day left blank for
@@ -13,11 +15,18 @@ export interface FoundDate {
 
 const pad = (n: number) => String(n).padStart(2, "0");
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Days in a month (1-12) of the Gregorian calendar: arithmetic rather than a Date per date read. */
+function daysInMonth(year: number, month: number): number {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return month === 2 && leap ? 29 : MONTH_DAYS[month - 1]!;
+}
+
 export function isoDate(year: number, month: number, day?: number): string | null {
   if (year < 1945 || year > 2100 || month < 1 || month > 12) return null;
   if (day === undefined) return `${year}-${pad(month)}`;
-  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  if (day < 1 || day > last) return null;
+  if (day < 1 || day > daysInMonth(year, month)) return null;
   return `${year}-${pad(month)}-${pad(day)}`;
 }
 
@@ -36,11 +45,11 @@ export function findDates(text: string): FoundDate[] {
   const found: FoundDate[] = [];
   // Cheap gates: most paragraphs have no worded date, many have no numeric one.
   const worded = text.includes("tháng") || text.includes("THÁNG") || text.includes("Tháng");
-  for (const m of worded ? text.matchAll(WORDED) : []) {
+  for (const m of worded ? allMatches(WORDED, text) : []) {
     const iso = isoDate(Number(m[3]), Number(m[2]), m[1] ? Number(m[1]) : undefined);
     if (iso) found.push({ iso, index: m.index, end: m.index + m[0].length });
   }
-  for (const m of HAS_NUMERIC.test(text) ? text.matchAll(NUMERIC) : []) {
+  for (const m of HAS_NUMERIC.test(text) ? allMatches(NUMERIC, text) : []) {
     const iso = isoDate(Number(m[4]), Number(m[3]), Number(m[1]));
     if (iso) found.push({ iso, index: m.index, end: m.index + m[0].length });
   }

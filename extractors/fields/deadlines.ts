@@ -1,4 +1,5 @@
 import { fold } from "../text/normalize.ts";
+import { allMatches } from "../text/regex.ts";
 import { findDates, periodEnd } from "./dates.ts";
 
 /**
@@ -42,8 +43,14 @@ export interface DeadlineOptions {
   strict?: boolean;
 }
 
-export function deadlineIn(text: string, options: DeadlineOptions = {}): string | null {
-  const folded = fold(text);
+// Every date and every period pattern above ends in a four-digit year.
+const YEAR = /\d{4}/;
+
+/** The item's deadline; `folded` is fold(text) when the caller has it. */
+export function deadlineIn(text: string, options: DeadlineOptions = {}, folded?: string): string | null {
+  // Most items name no year at all: nothing below can match, so they skip the fold and every pattern.
+  if (!YEAR.test(text)) return null;
+  folded ??= fold(text);
   const candidates: string[] = [];
   const trigger = options.strict ? STRONG_BEFORE_DATE : BEFORE_DATE;
   const mayHaveDate = ANY_TRIGGER.test(folded);
@@ -56,7 +63,7 @@ export function deadlineIn(text: string, options: DeadlineOptions = {}): string 
   }
   const periodWords = /hoan thanh|xong|ket thuc|truoc|cham nhat|het nam|cuoi nam/.test(folded) && /het nam|cuoi nam|quy [iv\d]|thang \d|nam \d/.test(folded);
   for (const { re, end } of periodWords ? PERIOD_PATTERNS : []) {
-    for (const m of folded.matchAll(re)) {
+    for (const m of allMatches(re, folded)) {
       if (options.strict && !/hoan thanh|xong|truoc|cham nhat/.test(m[0])) continue;
       const iso = end(m);
       if (iso) candidates.push(iso);

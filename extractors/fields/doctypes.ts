@@ -51,7 +51,12 @@ export const TYPE_NAMES = [
 export const TYPE_NAMES_FOLDED = [...BY_NAME.keys()].sort((a, b) => b.length - a.length);
 
 export function typeFromName(name: string): DocumentType | null {
-  return BY_NAME.get(fold(name).replace(/\s+/g, " ").trim()) ?? null;
+  return typeFromFoldedName(fold(name).replace(/\s+/g, " ").trim());
+}
+
+/** typeFromName for a name already folded, spaced and trimmed (a match of a TYPE_NAMES_FOLDED pattern). */
+export function typeFromFoldedName(folded: string): DocumentType | null {
+  return BY_NAME.get(folded) ?? null;
 }
 
 /** The type a symbol code names: "QĐ" → quyet_dinh. "HĐ" is ambiguous and read as Hướng dẫn only in type position. */

@@ -2,6 +2,7 @@ import type { DocumentType } from "../../schemas/extraction.ts";
 import type { Block, Line, TextModel } from "../model.ts";
 import { spanInBlock } from "../model.ts";
 import { cleanValue, fold } from "../text/normalize.ts";
+import { allMatches } from "../text/regex.ts";
 import { capitalizeFirst, isAllCaps, nameCase } from "../text/vietnamese.ts";
 import { findDates } from "./dates.ts";
 import { typeFromName, typeFromSymbol, TYPE_NAMES_FOLDED } from "./doctypes.ts";
@@ -39,7 +40,7 @@ const QUOC_HIEU_FOLDED = /cong\s+hoa\s+xa\s+hoi\s+chu\s+nghia\s+viet\s+nam|doc\s
 /** The text with Quốc hiệu, tiêu ngữ and rule lines blanked out (same length, so offsets hold). */
 function blankQuocHieu(text: string): string {
   let out = text;
-  for (const m of fold(text).matchAll(QUOC_HIEU_FOLDED)) {
+  for (const m of allMatches(QUOC_HIEU_FOLDED, fold(text))) {
     out = out.slice(0, m.index) + " ".repeat(m[0].length) + out.slice(m.index + m[0].length);
   }
   return out;
@@ -138,7 +139,7 @@ function findTypeLine(lines: LineRef[]): TypeLine | null {
   for (const ref of lines) {
     const text = ref.line.text;
     const folded = fold(text);
-    for (const m of folded.matchAll(TYPE_IN_CAPS)) {
+    for (const m of allMatches(TYPE_IN_CAPS, folded)) {
       const original = text.slice(m.index, m.index + m[0].length);
       if (!isAllCaps(original)) continue;
       if (/^\s*(?:so|số)\b/iu.test(folded.slice(m.index + m[0].length)) || /^\s*\d/.test(text.slice(m.index + m[0].length))) continue;

@@ -1,4 +1,6 @@
+import { isLetterCode, isSpaceCode, moreWordsThan } from "../text/chars.ts";
 import { fold, foldOnce } from "../text/normalize.ts";
+import { allMatches } from "../text/regex.ts";
 import { capitalizeFirst } from "../text/vietnamese.ts";
 
 /**
@@ -117,27 +119,28 @@ for (const p of PREDICATES) {
 const PLURAL_MARKERS = new Set(["các", "những", "mỗi", "Các", "Những", "Mỗi"]);
 /** Predicate words that are the second half of an adjective after these words: "sự nghiệp công lập". */
 const NOT_A_VERB_AFTER = new Map([["lập", new Set(["công", "độc", "tư"])]]);
-const LETTER = /\p{L}/u;
-const SPACE = /\s/;
 
 /** Index in `text` (searching from `from`) where a party's name ends, or -1. */
 function predicateIndex(text: string, from: number): number {
-  for (let i = from; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === "(" || (c === ":" && !listColon(text, i))) return i;
-    if ((c === "." || c === "!" || c === "?") && (i + 1 === text.length || SPACE.test(text[i + 1]!))) return i;
-    if (!SPACE.test(c)) continue;
-    const next = text[i + 1];
-    if (next === ":" || next === "(") return i;
-    if ((next === "-" || next === "–") && text[i + 2] !== undefined && !SPACE.test(text[i + 2]!)) return i;
+  // Walks character codes with table tests: this loop runs over every party candidate's text.
+  const n = text.length;
+  for (let i = from; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x28 /* ( */ || (c === 0x3a /* : */ && !listColon(text, i))) return i;
+    if ((c === 0x2e /* . */ || c === 0x21 /* ! */ || c === 0x3f /* ? */) && (i + 1 === n || isSpaceCode(text.charCodeAt(i + 1)))) return i;
+    if (!isSpaceCode(c)) continue;
+    const next = text.charCodeAt(i + 1);
+    if (next === 0x3a || next === 0x28) return i;
+    if ((next === 0x2d /* - */ || next === 0x2013 /* – */) && i + 2 < n && !isSpaceCode(text.charCodeAt(i + 2))) return i;
     const wordEnd = nextBoundary(text, i + 1);
+    if (wordEnd === i + 1) continue; // no word after the space: no predicate starts here
     const word = text.slice(i + 1, wordEnd);
     const candidates = PREDICATES_BY_FIRST_WORD.get(word);
     if (!candidates || PLURAL_MARKERS.has(previousWord(text, i))) continue;
     if (NOT_A_VERB_AFTER.get(word)?.has(previousWord(text, i).toLowerCase())) continue;
     for (const p of candidates) {
-      const after = text[i + 1 + p.length];
-      if (text.startsWith(p, i + 1) && (after === undefined || !LETTER.test(after))) return i;
+      const after = i + 1 + p.length;
+      if (text.startsWith(p, i + 1) && (after >= n || !isLetterCode(text.charCodeAt(after)))) return i;
     }
   }
   return -1;
@@ -153,13 +156,13 @@ function listColon(text: string, at: number): boolean {
 
 function nextBoundary(text: string, from: number): number {
   let j = from;
-  while (j < text.length && LETTER.test(text[j]!)) j++;
+  while (j < text.length && isLetterCode(text.charCodeAt(j))) j++;
   return j;
 }
 
 function previousWord(text: string, spaceAt: number): string {
   let j = spaceAt;
-  while (j > 0 && !SPACE.test(text[j - 1]!)) j--;
+  while (j > 0 && !isSpaceCode(text.charCodeAt(j - 1))) j--;
   return text.slice(j, spaceAt);
 }
 
@@ -178,9 +181,8 @@ export function partyAt(text: string, from = 0): { phrase: string; end: number }
   let end = stop >= 0 ? stop : rest.length;
   if (semicolon > 0 && semicolon < end) end = semicolon;
   let phrase = rest.slice(0, end);
-  const words = phrase.split(/\s+/);
-  if (words.length > MAX_WORDS) {
-    phrase = words.slice(0, MAX_WORDS).join(" ");
+  if (moreWordsThan(phrase, MAX_WORDS)) {
+    phrase = phrase.split(/\s+/).slice(0, MAX_WORDS).join(" ");
     end = phrase.length;
   }
   phrase = phrase.replace(/[\s,;\-–]+$/u, "");
@@ -192,23 +194,26 @@ export function partyAt(text: string, from = 0): { phrase: string; end: number }
 const LIST_SPLIT_HEAD =
   /^(?:cac|ubnd|uy ban|so|ban|phong|van phong|trung tam|lien doan|cong ty|thu truong|chu tich|giam doc|lanh dao|dai|bo|cuc|chi cuc|hoi|don vi|dia phuong|co quan|truong|khoa|toan bo|mttq|mat tran|tinh doan|thanh tra|cong an)(?![a-z])/;
 
+/** LIST_SPLIT_HEAD reads at most this many characters (its longest word and the character after it). */
+const LIST_SPLIT_HEAD_SPAN = 12;
+
 /** "A; B, Các C và D" → ["A", "B", "Các C", "D"]: splits a list of parties, keeping names that contain commas or "và". */
 export function splitParties(phrase: string): string[] {
   const out: string[] = [];
-  for (const part of phrase.split(/\s*;\s*/)) {
+  // Most phrases name one party: the splitting patterns run only where their separators occur.
+  for (const part of phrase.includes(";") ? phrase.split(/\s*;\s*/) : [phrase]) {
     // "Các phòng: A, B, C" and "Giám đốc: A, B" list the parties after the colon.
-    const colon = /^([^:]{2,40}):\s*(.+)$/u.exec(part);
+    const colon = part.includes(":") ? /^([^:]{2,40}):\s*(.+)$/u.exec(part) : null;
     if (colon && /,/.test(colon[2]!)) {
       out.push(...splitOnCapitalCommas(colon[2]!));
       continue;
     }
     let current = "";
-    const tokens = part.split(/(\s*,\s*|\s+và\s+)/u);
+    const tokens = part.includes(",") || part.includes("và") ? part.split(/(\s*,\s*|\s+và\s+)/u) : [part];
     for (let i = 0; i < tokens.length; i += 2) {
       const piece = tokens[i]!;
       const sep = tokens[i - 1];
-      const startsParty = LIST_SPLIT_HEAD.test(fold(piece)) && (/và/u.test(sep ?? "") || /^(?:\p{Lu}|các\s)/u.test(piece));
-      if (current && sep !== undefined && startsParty) {
+      if (current && sep !== undefined && startsParty(piece, sep)) {
         out.push(current);
         current = piece;
       } else {
@@ -218,6 +223,11 @@ export function splitParties(phrase: string): string[] {
     if (current) out.push(current);
   }
   return out.map(tidyParty).filter((p) => p.length > 1);
+}
+
+/** Whether a piece after a list separator opens another party rather than continuing a name. */
+function startsParty(piece: string, sep: string): boolean {
+  return LIST_SPLIT_HEAD.test(fold(piece.slice(0, LIST_SPLIT_HEAD_SPAN))) && (/và/u.test(sep) || /^(?:\p{Lu}|các\s)/u.test(piece));
 }
 
 function splitOnCapitalCommas(list: string): string[] {
@@ -239,20 +249,23 @@ const OPENER = /^(?:giao(?:\s+trach nhiem)?(?:\s+cho)?|de nghi|yeu cau|chi dao|d
 // or a step of a procedure: "Bước 2: Phòng Đào tạo ...", "Giai đoạn 1. Các khoa ...".
 const TOPIC = /^(?:(?:ve|doi voi|rieng)\s[^:]{3,200}:|(?:buoc|giai doan)\s*\d{1,2}\s*[:.])\s*/;
 
-/** The parties named at the start of an item, or the party that "chủ trì" in it. */
-export function assigneesAtStart(text: string): string[] {
+/**
+ * The parties named at the start of an item, or the party that "chủ trì" in it.
+ * `folded` is fold(text) when the caller has it (an item's text is folded once for all its tests).
+ */
+export function assigneesAtStart(text: string, folded?: string): string[] {
   let from = 0;
   // Openers and topics sit in the first few hundred characters; folding only those keeps this cheap.
-  const head = foldOnce(text.slice(0, 240));
+  const head = folded !== undefined ? folded.slice(0, 240) : foldOnce(text.slice(0, 240));
   const topic = TOPIC.exec(head);
   if (topic) from = topic[0].length;
-  let folded = head.slice(from);
+  let rest = head.slice(from);
   // "Giao Giám đốc: Sở A, Sở B, Đài C phối hợp ..." – the list after the colon.
-  const opener = OPENER.exec(folded);
+  const opener = OPENER.exec(rest);
   if (opener) {
     from += opener[0].length;
-    folded = folded.slice(opener[0].length);
-    const colonList = /^(giam doc|thu truong|chu tich|lanh dao)\s*:\s*/.exec(folded);
+    rest = rest.slice(opener[0].length);
+    const colonList = /^(giam doc|thu truong|chu tich|lanh dao)\s*:\s*/.exec(rest);
     if (colonList) {
       const listStart = from + colonList[0].length;
       const listed = partyList(text, listStart);
@@ -261,7 +274,7 @@ export function assigneesAtStart(text: string): string[] {
   }
   const listed = partyList(text, from);
   if (listed.length) return listed;
-  return chairing(text);
+  return chairing(text, folded);
 }
 
 /** A run of parties from `from`: "A, B và C phối hợp ..." → [A, B, C]. */
@@ -283,10 +296,10 @@ function partyList(text: string, from: number): string[] {
 }
 
 /** "Trên cơ sở ..., Sở Tài chính chủ trì, phối hợp với ..." → ["Sở Tài chính"]. */
-export function chairing(text: string): string[] {
-  const folded = foldOnce(text.slice(0, 400));
+export function chairing(text: string, foldedText?: string): string[] {
+  const folded = foldedText !== undefined ? foldedText.slice(0, 400) : foldOnce(text.slice(0, 400));
   if (!folded.includes("chu tri")) return [];
-  const m = /(?:^|[,;:]\s*|\s)([^,;:]{3,120}?)\s+chu tri(?![a-z])/.exec(folded.slice(0, 400));
+  const m = /(?:^|[,;:]\s*|\s)([^,;:]{3,120}?)\s+chu tri(?![a-z])/.exec(folded);
   if (!m) return [];
   const start = m.index + m[0].indexOf(m[1]!);
   // The party is the tail of the clause that ends at "chủ trì": find the last head word in it.
@@ -302,12 +315,11 @@ export function chairing(text: string): string[] {
 // "phối hợp với Y", "phối hợp Y", "cùng với Y".
 const COLLABORATION = /(?:phoi hop(?:\s+chat che)?(?:\s+voi)?|cung voi)\s+/g;
 
-/** Parties named after "phối hợp (với)" in the item. */
-export function collaboratorsIn(text: string): string[] {
-  const folded = fold(text);
+/** Parties named after "phối hợp (với)" in the item; `folded` is fold(text) when the caller has it. */
+export function collaboratorsIn(text: string, folded = fold(text)): string[] {
   if (!folded.includes("phoi hop") && !folded.includes("cung voi")) return [];
   const out: string[] = [];
-  for (const m of folded.matchAll(COLLABORATION)) {
+  for (const m of allMatches(COLLABORATION, folded)) {
     let from = m.index + m[0].length;
     // "phối hợp với các Sở: Tài chính, Kế hoạch và Đầu tư, ..." – the list after the colon.
     const colon = /^cac (?:so|bo|co quan|don vi|phong)\s*:\s*/.exec(folded.slice(from));

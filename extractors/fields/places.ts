@@ -1,4 +1,5 @@
 import { fold } from "../text/normalize.ts";
+import { moreWordsThan } from "../text/chars.ts";
 
 /**
  * Items that only name places: "1. Phường Nghĩa An, thành phố X;", "2. Xã
@@ -10,7 +11,10 @@ import { fold } from "../text/normalize.ts";
  */
 
 // Administrative units that open a place name (lower case inside a list, capitalised at its start).
-const ADMIN_UNIT = /^(?:tinh|thanh pho|thi xa|thi tran|quan|huyen|phuong|xa|thon|ap|khu pho|to dan pho|dac khu)(?= |$)/;
+const ADMIN_UNITS = "tinh|thanh pho|thi xa|thi tran|quan|huyen|phuong|xa|thon|ap|khu pho|to dan pho|dac khu";
+const ADMIN_UNIT = new RegExp(`^(?:${ADMIN_UNITS})(?= |$)`);
+// A unit with a name after it, read from the start of an item (the longest unit and its space fit in 12 characters).
+const ADMIN_UNIT_AND_NAME = new RegExp(`^(?:${ADMIN_UNITS}) `);
 const PROPER_WORD = /^(?:\p{Lu}[\p{L}\p{M}]*|\d+)$/u;
 /** A list of places is short; a longer item is prose whatever its words. */
 const MAX_WORDS = 24;
@@ -33,7 +37,10 @@ export function placesOnly(text: string): boolean {
   let end = text.length;
   while (end > 0 && " \t\n.;,:".includes(text[end - 1]!)) end--;
   const body = text.slice(0, end).trim();
-  if (!body || body.split(/\s+/).length > MAX_WORDS) return false;
+  if (!body) return false;
+  // The first piece must be a place too: unless a separator leads, the body opens with a unit and a space.
+  if (!/^[,;]/.test(body) && !ADMIN_UNIT_AND_NAME.test(fold(body.slice(0, 12)))) return false;
+  if (moreWordsThan(body, MAX_WORDS)) return false;
   const pieces = body.split(/\s*[,;]\s*|\s+và\s+/u).filter(Boolean);
   return pieces.length > 0 && pieces.every(isPlace);
 }

@@ -2,9 +2,10 @@ import type { DocumentType, Reference } from "../../schemas/extraction.ts";
 import type { Block, TextModel } from "../model.ts";
 import { spanInBlock } from "../model.ts";
 import { fold } from "../text/normalize.ts";
+import { allMatches } from "../text/regex.ts";
 import { isAllCaps, nameCase } from "../text/vietnamese.ts";
 import { dateAt } from "./dates.ts";
-import { TYPE_NAMES, TYPE_NAMES_FOLDED, typeFromName, typeFromSymbol } from "./doctypes.ts";
+import { TYPE_NAMES, TYPE_NAMES_FOLDED, typeFromFoldedName, typeFromSymbol } from "./doctypes.ts";
 
 /**
  * Citations of other documents that carry a number and symbol:
@@ -52,20 +53,20 @@ export function extractReferences(model: TextModel, options: { ownNumber: string
   const ownSymbol = own?.split("|")[1] ?? null;
   const byNumber = new Map<string, Reference>();
   for (const block of model.blocks) {
-    const citations = citationsIn(block);
+    if (!MAY_CITE.test(block.text)) continue;
+    const folded = fold(block.text);
+    const citations = citationsIn(block, folded);
     // "Công văn số 1047/... và Công văn số 1062/... của Sở Nội vụ": the issuer named once belongs to both.
     for (let i = citations.length - 2; i >= 0; i--) {
       const c = citations[i]!;
       const next = citations[i + 1]!;
-      const gap = fold(block.text.slice(c.end, next.index));
-      if (!c.issuer && next.issuerFrom === "of" && /^\s*(?:,|va)\s*[a-z ]{0,30}$/.test(gap)) c.issuer = next.issuer;
+      if (!c.issuer && next.issuerFrom === "of" && SHARED_GAP.test(folded.slice(c.end, next.index))) c.issuer = next.issuer;
     }
     // "tại Tờ trình số 33/... và Tờ trình số 42/...": an issuer named before the first serves the next.
     for (let i = 1; i < citations.length; i++) {
       const c = citations[i]!;
       const previous = citations[i - 1]!;
-      const gap = fold(block.text.slice(previous.end, c.index));
-      if (!c.issuer && previous.issuerFrom === "before" && /^\s*(?:,|va)\s*[a-z ]{0,30}$/.test(gap)) c.issuer = previous.issuer;
+      if (!c.issuer && previous.issuerFrom === "before" && SHARED_GAP.test(folded.slice(previous.end, c.index))) c.issuer = previous.issuer;
     }
     for (const c of citations) {
       const key = c.number.toUpperCase();
@@ -91,22 +92,26 @@ const compact = (s: string) => s.replace(/\s+/g, "");
 /** "01-NQ/TU" and "01/NQ/TU" are one number: the separator after the number does not matter. */
 const numberKey = (s: string) => compact(s).toUpperCase().replace(/^(\d*[A-Z]?)[-/|]/, "$1|");
 
+// Every citation has a number and a separator before its symbol: a block without one cites nothing.
 const MAY_CITE = /\d\s?[-/]\s?\p{L}/u;
+// What may stand between two citations that share an issuer (folded): "," or "và" and a few words.
+const SHARED_GAP = /^\s*(?:,|va)\s*[a-z ]{0,30}$/;
+// Two capitals anywhere: a symbol's code ("QĐ", "UBND") has at least two.
+const TWO_CAPITALS = /\p{Lu}[^]*\p{Lu}/u;
 
-function citationsIn(block: Block): Citation[] {
+/** The citations in a block; `folded` is fold(block.text). */
+function citationsIn(block: Block, folded: string): Citation[] {
   const text = block.text;
-  if (!MAY_CITE.test(text)) return [];
-  const folded = fold(text);
   const out: Citation[] = [];
-  for (const m of text.matchAll(CITATION)) {
+  for (const m of allMatches(CITATION, text)) {
     const symbol = compact(m[3]!).replace(/[-/.]+$/, "");
-    if ((symbol.match(/\p{Lu}/gu) ?? []).length < 2) continue;
+    if (!TWO_CAPITALS.test(symbol)) continue;
     const number = `${m[1]}${m[2]}${symbol}`;
     const start = m.index;
     const end = start + m[0].length;
     const before = folded.slice(Math.max(0, start - 40), start);
     const kindMatch = KIND_BEFORE.exec(before);
-    const named = kindMatch && kindMatch[1] !== "van ban" ? typeFromName(kindMatch[1]!) : null;
+    const named = kindMatch && kindMatch[1] !== "van ban" ? typeFromFoldedName(kindMatch[1]!) : null;
     const kind: DocumentType = named ?? typeFromSymbol(number) ?? "cong_van";
     const date = dateAt(text, end, 6);
     // A date too broken to read ("ngày 31/02/2021") is skipped so the issuer after it is still found.

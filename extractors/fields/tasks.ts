@@ -79,7 +79,9 @@ function itemTask(node: OutlineNode, nodes: OutlineNode[], context: Context): Ta
     collaborators = collaboratorsIn(value);
   }
   if (partners) collaborators = [...collaborators, ...assigneesAtStart(metadataValue(partners))];
-  if (!assignees.length) assignees = assigneesAtStart(own);
+  // The item's own text is folded once here for every test below that reads it folded.
+  const ownFolded = fold(own);
+  if (!assignees.length) assignees = assigneesAtStart(own, ownFolded);
   // "..., nếu có vướng mắc đề nghị các đơn vị, địa phương báo cáo ...": the party the item addresses.
   if (!assignees.length) assignees = addressedParties(own);
   if (!assignees.length) assignees = subjectAfterClause(own);
@@ -87,8 +89,9 @@ function itemTask(node: OutlineNode, nodes: OutlineNode[], context: Context): Ta
     assignees = inheritedAssignees(node, nodes, context);
     confidence = assignees.length ? 0.75 : 0.4;
   }
-  collaborators = dedupe([...collaborators, ...collaboratorsIn(own)]).filter((c) => !assignees.some((a) => fold(a) === fold(c)));
-  const deadline = deadlineIn([own, ...meta].join(" "));
+  collaborators = notAssignees(dedupe([...collaborators, ...collaboratorsIn(own, ownFolded)]), assignees);
+  // Without metadata lines the text is the item's own, already folded.
+  const deadline = meta.length ? deadlineIn([own, ...meta].join(" ")) : deadlineIn(own, {}, ownFolded);
   return {
     ref: node.ref,
     text: node.text.trim(),
@@ -108,21 +111,28 @@ function paragraphTask(node: OutlineNode, nodes: OutlineNode[], context: Context
   const opener = ASSIGNING_OPENER.test(folded);
   const giao = /\sgiao(?:\s+cho)?\s+(?=\S)/.exec(folded);
   const delegated = giao && partyAt(text, giao.index + giao[0].length) !== null && /^\p{Lu}/u.test(text.slice(giao.index + giao[0].length));
-  const deadline = deadlineIn(text, { strict: true });
+  const deadline = deadlineIn(text, { strict: true }, folded);
   if (!opener && !delegated && !deadline) return null;
-  let assignees = assigneesAtStart(text);
-  if (!assignees.length && delegated) assignees = assigneesAtStart(text.slice(giao!.index + 1));
+  let assignees = assigneesAtStart(text, folded);
+  if (!assignees.length && delegated) assignees = assigneesAtStart(text.slice(giao!.index + 1), folded.slice(giao!.index + 1));
   if (!assignees.length) assignees = firstPartyIn(text);
   if (!assignees.length) assignees = inheritedAssignees(node, nodes, context);
   return {
     ref: "",
     text,
     assignees,
-    collaborators: collaboratorsIn(text).filter((c) => !assignees.some((a) => fold(a) === fold(c))),
-    deadline: deadlineIn(text),
+    collaborators: notAssignees(collaboratorsIn(text, folded), assignees),
+    deadline: deadlineIn(text, {}, folded),
     confidence: 0.7,
     span: spanOf(node.blocks),
   };
+}
+
+/** The collaborators that are not also assignees (compared folded). */
+function notAssignees(collaborators: string[], assignees: string[]): string[] {
+  if (!collaborators.length) return collaborators;
+  const assigned = new Set(assignees.map(fold));
+  return collaborators.filter((c) => !assigned.has(fold(c)));
 }
 
 /**
@@ -187,12 +197,24 @@ function inheritedAssignees(node: OutlineNode, nodes: OutlineNode[], context: Co
     const candidate = nodes[k]!;
     if (candidate.label) continue;
     if (/:\s*$/u.test(candidate.text.trim())) {
-      const lead = leadInParties(candidate.text);
+      const lead = leadInOf(candidate);
       if (lead.length) return lead;
     }
     break;
   }
   return context.recipients.length === 1 ? [context.recipients[0]!] : [];
+}
+
+const leadInCache = new WeakMap<OutlineNode, string[]>();
+
+/** The parties a lead-in paragraph hands its list to (memoised: every item of the list asks). */
+function leadInOf(lead: OutlineNode): string[] {
+  let parties = leadInCache.get(lead);
+  if (!parties) {
+    parties = leadInParties(lead.text);
+    leadInCache.set(lead, parties);
+  }
+  return parties;
 }
 
 const headingCache = new WeakMap<OutlineNode, string[]>();

@@ -1,4 +1,5 @@
 import { fold } from "./normalize.ts";
+import { allLettersOrNumbers } from "./chars.ts";
 
 /**
  * Casing for Vietnamese text. (JavaScript's `\b` and `\w` are
@@ -16,7 +17,9 @@ const TWO_UPPER = /\p{Lu}[^]*\p{Lu}/u;
 export function capitalizeFirst(s: string): string {
   const i = s.search(/\p{L}/u);
   if (i < 0) return s;
-  return s.slice(0, i) + s[i]!.toUpperCase() + s.slice(i + 1);
+  const upper = s[i]!.toUpperCase();
+  // Most names already start with a capital: no need to build the same string again.
+  return upper === s[i] ? s : s.slice(0, i) + upper + s.slice(i + 1);
 }
 
 const ABBREVIATIONS = new Set(["TP", "TP.", "TW", "CP", "VN"]);
@@ -37,7 +40,8 @@ const ROMAN = /^[IVXLC]+$/;
 
 /** A token written in capitals that is an abbreviation (UBND, SKHĐT, XII), not a syllable. */
 export function isAbbreviation(token: string): boolean {
-  const core = token.replace(/[^\p{L}\p{N}]/gu, "");
+  // Most tokens are letters only: nothing to strip.
+  const core = allLettersOrNumbers(token) ? token : token.replace(/[^\p{L}\p{N}]/gu, "");
   if (!core) return false;
   if (ABBREVIATIONS.has(token) || /\d/.test(core) || ROMAN.test(core)) return true;
   return !SYLLABLE.test(fold(core));
@@ -68,8 +72,11 @@ export function nameCase(allCaps: string): string {
 }
 
 const PROPER_PATTERNS = PROPER.map((p) => [new RegExp(`(?<![\\p{L}])${p}(?![\\p{L}])`, "giu"), p] as const);
+/** Any of the proper names: one scan tells whether the per-name passes can change anything. */
+const ANY_PROPER = new RegExp(`(?<![\\p{L}])(?:${PROPER.join("|")})(?![\\p{L}])`, "iu");
 
 function applyProperNames(s: string): string {
+  if (!ANY_PROPER.test(s)) return s;
   for (const [re, p] of PROPER_PATTERNS) s = s.replace(re, p);
   return s;
 }
