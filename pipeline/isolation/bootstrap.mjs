@@ -6,10 +6,9 @@
 // ESM hooks for itself (about 0.2 s here; the pool reuses workers, so a batch
 // pays it once per worker), then imports the TypeScript entry the pool names.
 //
-// pdf.js is loaded first, before the hooks exist: through tsx's hooks its two
-// 1 MB modules take 1.3-4 s and 150-350 MB to load (tsx scans each module and
-// Node parses their source maps); natively about 0.15 s and 50 MB. The readers
-// later get the same module instance from the same loader.
+// pdf.js is not loaded here unless the pool asks for it (preloadPdfJs): most
+// files never need it, and it is loaded natively on first use anyway
+// (pdfjs-loader.mjs), for ~65 MB that the thread then keeps.
 import { workerData } from "node:worker_threads";
 
 if (workerData.preloadPdfJs) {

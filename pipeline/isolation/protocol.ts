@@ -18,7 +18,7 @@ export interface WorkerLimits {
   pdfTotalLimitBytes: number;
   /** Most pixels an image file's page may declare; 0 turns the image pre-check off. */
   imagePixelLimit: number;
-  /** Load pdf.js before tsx's hooks are registered (see bootstrap.mjs). */
+  /** Load pdf.js when the worker starts, not on first use (see bootstrap.mjs). */
   preloadPdfJs: boolean;
 }
 

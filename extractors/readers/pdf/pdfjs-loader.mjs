@@ -1,7 +1,16 @@
-// Loading pdf.js, in plain JavaScript so that an extraction worker's bootstrap
-// can load it natively before tsx's hooks exist (through them its two 1 MB
-// bundles take seconds and hundreds of MB), and TypeScript code gets the very
-// same module instance afterwards (pdfjs.ts).
+// Loading pdf.js, in plain JavaScript, so that the bundles are evaluated by
+// Node itself and TypeScript code gets the very same module instance (pdfjs.ts).
+//
+// It is loaded on first use, and only then: an extraction worker that reads
+// text letters and poppler-read PDFs never needs it, and it costs a thread
+// about 65 MB once evaluated. Loaded with `import()` in a thread where tsx's
+// hooks are registered, its two 1 MB bundles take 1-4 s and 150-400 MB (tsx
+// passes each module's source through its hooks thread, and Node parses their
+// 2.4 MB source maps, since tsx turns source maps on). So they are `require`d
+// (Node 20.19+ loads an ES module that way, synchronously, without the ESM
+// hooks) with source maps off for that synchronous moment: about 0.15 s and
+// 65 MB, as if no hooks were there. Nothing else can load during a
+// synchronous require, so no TypeScript module misses its source map.
 //
 // Node 20 needs pdf.js's legacy build, whose bundled core-js polyfills do more
 // than add what Node 20 lacks (Promise.withResolvers, Uint8Array.fromBase64, ...):
@@ -16,11 +25,26 @@
 // The worker bundle is evaluated here too and handed to pdf.js through
 // globalThis.pdfjsWorker (pdf.js's way to run its worker in the same thread),
 // so its polyfills land now and not on first use, after the natives are back.
+import { createRequire } from "node:module";
 
-async function withNativesKept(load) {
+const require = createRequire(import.meta.url);
+
+/** The module at `specifier`, required natively when Node can require ES modules, else imported. */
+async function load(specifier) {
+  if (!process.features.require_module) return import(specifier);
+  const sourceMaps = process.sourceMapsEnabled;
+  if (sourceMaps) process.setSourceMapsEnabled(false);
+  try {
+    return require(specifier);
+  } finally {
+    if (sourceMaps) process.setSourceMapsEnabled(true);
+  }
+}
+
+async function withNativesKept(loadModules) {
   const kept = { push: Array.prototype.push, parse: JSON.parse, stringify: JSON.stringify, toString: Function.prototype.toString };
   try {
-    return await load();
+    return await loadModules();
   } finally {
     Array.prototype.push = kept.push;
     JSON.parse = kept.parse;
@@ -34,12 +58,12 @@ let decoders = null;
 
 export function loadPdfJs() {
   return (pdfjs ??= withNativesKept(async () => {
-    const lib = await import("pdfjs-dist/legacy/build/pdf.mjs");
-    globalThis.pdfjsWorker = await import("pdfjs-dist/legacy/build/pdf.worker.mjs");
+    const lib = await load("pdfjs-dist/legacy/build/pdf.mjs");
+    globalThis.pdfjsWorker = await load("pdfjs-dist/legacy/build/pdf.worker.mjs");
     return lib;
   }));
 }
 
 export function loadImageDecoders() {
-  return (decoders ??= withNativesKept(() => import("pdfjs-dist/legacy/image_decoders/pdf.image_decoders.mjs")));
+  return (decoders ??= withNativesKept(() => load("pdfjs-dist/legacy/image_decoders/pdf.image_decoders.mjs")));
 }

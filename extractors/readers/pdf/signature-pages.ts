@@ -2,18 +2,50 @@
  * Which page each signature widget stands on. The signature dictionaries come
  * from the file's bytes (signatures.ts), but a widget names its page only by
  * reference (/P 30 0 R), and the page's number is its place in the page tree,
- * which may sit in a compressed object stream. pdf.js walks the tree: the
- * document is opened without reading any page's content or fonts, so this
- * costs a few milliseconds, and only for signed files. A widget without /P
- * is found by listing each page's annotations, as the pdf.js reader does.
+ * which may sit in a compressed object stream.
+ *
+ * The tree is read from the bytes too (page-tree.ts): poppler reads the text,
+ * and loading pdf.js for this alone would cost the extraction worker ~65 MB
+ * for as long as it lives. A widget without /P, or with one that is not a
+ * page, is looked for in each page's /Annots, by its rectangle. Only a file
+ * whose tree cannot be read that way, or a widget found on no page, is left
+ * to pdf.js, which walks the tree as the pdf.js reader does (the document is
+ * opened without reading any page's content or fonts).
  */
 import { loadPdfJs } from "./pdfjs.ts";
+import { annotationRefs, readPageTree, rectOf } from "./page-tree.ts";
 import { matchSignature, type RawSignature } from "./signatures.ts";
 
 /** Page number (1-based) of each signature that could be placed; the others are left out. */
 export async function signaturePages(bytes: Uint8Array, signatures: RawSignature[]): Promise<Map<RawSignature, number>> {
+  if (!signatures.length) return new Map();
+  const fromTree = pagesFromTree(bytes, signatures);
+  return fromTree && fromTree.size === signatures.length ? fromTree : pagesWithPdfJs(bytes, signatures);
+}
+
+/** The signatures' pages from the file's own page tree; null when the tree cannot be read without pdf.js. */
+export function pagesFromTree(bytes: Uint8Array, signatures: RawSignature[]): Map<RawSignature, number> | null {
+  const tree = readPageTree(bytes);
+  if (!tree) return null;
   const pages = new Map<RawSignature, number>();
-  if (!signatures.length) return pages;
+  const pageOf = new Map(tree.pages.map((ref, i) => [`${ref.num} ${ref.gen}`, i + 1]));
+  for (const sig of signatures) {
+    const n = sig.pageRef ? pageOf.get(`${sig.pageRef.num} ${sig.pageRef.gen}`) : undefined;
+    if (n !== undefined) pages.set(sig, n);
+  }
+  for (let i = 0; i < tree.pages.length && pages.size < signatures.length; i++) {
+    const page = tree.object(tree.pages[i]!) ?? "";
+    for (const ref of annotationRefs(page, tree.object)) {
+      const rect = rectOf(tree.object(ref) ?? "");
+      const sig = rect ? matchSignature(signatures, rect) : null;
+      if (sig && !pages.has(sig)) pages.set(sig, i + 1);
+    }
+  }
+  return pages;
+}
+
+async function pagesWithPdfJs(bytes: Uint8Array, signatures: RawSignature[]): Promise<Map<RawSignature, number>> {
+  const pages = new Map<RawSignature, number>();
   const pdfjs = await loadPdfJs();
   const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), isEvalSupported: false, maxImageSize: 1, useSystemFonts: false, disableFontFace: true, verbosity: 0 }).promise;
   try {
