@@ -81,6 +81,10 @@ describe("OCR confusion repairs", () => {
     ["- Công Thông tin điện tử tỉnh;", "- Cổng Thông tin điện tử tỉnh;"],
     ["- Công TTĐT tỉnh;", "- Cổng TTĐT tỉnh;"],
     ["- Công TTĐTTP;", "- Cổng TTĐTTP;"],
+    // A compound only ever printed with a dash, the thin dash lost by OCR.
+    ["- Các Sở: Lao động Thương binh và Xã hội, Xây dựng;", "- Các Sở: Lao động - Thương binh và Xã hội, Xây dựng;"],
+    ["Tỉnh đoàn và các tổ chức chính trị xã hội phối hợp", "Tỉnh đoàn và các tổ chức chính trị - xã hội phối hợp"],
+    ["phát triển kinh tế xã hội năm 2025", "phát triển kinh tế - xã hội năm 2025"],
   ])("%s → %s", (input, expected) => {
     expect(repairOcrLine(input)).toBe(expected);
   });
@@ -98,6 +102,8 @@ describe("OCR confusion repairs", () => {
     "- Thường trực Tỉnh uỷ;",
     "UỶ BAN NHÂN DÂN TỈNH",
     "Sở Công Thương, Công an tỉnh, Công ty Điện lực",
+    "ổn định chính trị, xã hội và quốc phòng",
+    "Sở Lao động — Thương binh và Xã hội",
   ])("leaves %s alone", (text) => {
     expect(repairOcrLine(text)).toBe(text);
   });

@@ -47,6 +47,8 @@ const ANY_CASE = [
   // Bodies and terms of the body and the Nơi nhận list whose hook or circumflex the fast model drops
   // ("thâm định", "tô chức", "kiêm sát", "Công Thông tin điện tử"); none has another reading.
   "thẩm định", "thẩm quyền", "tổ chức", "kiểm tra", "Viện kiểm sát", "Cổng thông tin điện tử",
+  // Compounds written with a dash in every official text; OCR often loses a thin dash.
+  "tổ chức chính trị - xã hội", "kinh tế - xã hội",
 ];
 
 /** caps: only words in capitals; capitalised: each word starts with a capital; any: any case, kept. */
@@ -55,12 +57,19 @@ type Mode = "caps" | "capitalised" | "any";
 interface Phrase {
   folded: string[];
   words: string[];
+  /** Per word: whether the phrase puts a dash after it ("Lao động - Thương binh"). */
+  dashAfter: boolean[];
   mode: Mode;
 }
 
 function phrase(text: string, mode: Mode): Phrase {
-  const words = text.split(/\s+/).filter((w) => w !== "-");
-  return { words, folded: words.map((w) => fold(w)), mode };
+  const words: string[] = [];
+  const dashAfter: boolean[] = [];
+  for (const part of text.split(/\s+/)) {
+    if (part === "-") dashAfter[words.length - 1] = true;
+    else (words.push(part), dashAfter.push(false));
+  }
+  return { words, folded: words.map((w) => fold(w)), dashAfter, mode };
 }
 
 const PHRASES: Phrase[] = [
@@ -102,11 +111,13 @@ export function restorePhrases(line: string): string {
       if (!gaps.every((g) => /^\s*(?:[-–,]\s*)?$/u.test(g))) continue;
       run.forEach((t, k) => {
         const word = p.words[k]!;
-        // Read with all its marks, only placed the other accepted way ("Tỉnh uỷ" for "Tỉnh ủy"): kept as printed.
-        if (sameMarks(word, t.text)) return;
         // The OCR'd word's case is kept: capitals stay capitals, a capital initial stays.
         const text = caps ? word.toUpperCase() : p.mode === "any" ? matchCase(word, t.text) : word;
-        if (text !== t.text) replacements.push({ start: t.start, end: t.start + t.text.length, text });
+        // Read with all its marks, only placed the other accepted way ("Tỉnh uỷ" for "Tỉnh ủy"): kept as printed.
+        if (!sameMarks(word, t.text) && text !== t.text) replacements.push({ start: t.start, end: t.start + t.text.length, text });
+        // A thin dash the OCR lost ("Lao động Thương binh và Xã hội"): the phrase is only ever printed with it.
+        const next = run[k + 1];
+        if (next && p.dashAfter[k] && /^\s+$/u.test(gaps[k]!)) replacements.push({ start: t.start + t.text.length, end: next.start, text: " - " });
       });
       matched = n;
       break;
