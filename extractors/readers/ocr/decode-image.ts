@@ -7,6 +7,7 @@
  */
 import { PNG } from "pngjs";
 import { grayFromPixels, IMAGE_KIND, type GrayImage } from "./image.ts";
+import { jpegGray, type JpegDecoder } from "./jpeg-gray.ts";
 import { tiffPages } from "./tiff.ts";
 import { loadImageDecoders } from "../pdf/pdfjs.ts";
 
@@ -46,21 +47,11 @@ function pngDpi(bytes: Uint8Array): number | null {
   return null;
 }
 
-interface JpegDecoder {
-  parse(data: Uint8Array): void;
-  width: number;
-  height: number;
-  numComponents: number;
-  getData(options: { width: number; height: number; forceRGB?: boolean; isSourcePDF?: boolean }): Uint8ClampedArray;
-}
-
 export async function decodeJpeg(bytes: Uint8Array): Promise<GrayImage> {
   const { JpegImage } = await loadImageDecoders<{ JpegImage: new () => JpegDecoder }>();
   const jpeg = new JpegImage();
   jpeg.parse(bytes);
-  const { width, height, numComponents } = jpeg;
-  const data = jpeg.getData({ width, height, forceRGB: numComponents !== 1, isSourcePDF: false });
-  const gray = grayFromPixels(width, height, data, numComponents === 1 ? 0 : IMAGE_KIND.RGB_24BPP);
+  const gray = jpegGray(jpeg, jpeg.width, jpeg.height, false);
   gray.dpi = jfifDpi(bytes);
   return gray;
 }

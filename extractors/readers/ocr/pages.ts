@@ -14,6 +14,7 @@ import { mapLimited, OCR_SLOTS } from "./limit.ts";
 import type { OcrSession, SessionOptions } from "./session.ts";
 import { rereadSlots } from "./slots.ts";
 import { rereadSignerName } from "./signer-name.ts";
+import { cliRowReader } from "./tesseract-cli.ts";
 import { wasmRowReader } from "./tesseract-js.ts";
 
 export interface PageSource {
@@ -31,6 +32,9 @@ export interface PagesResult {
 const BLANK_INK = 0.0005;
 
 export async function ocrPages(sources: PageSource[], session: OcrSession, options: SessionOptions): Promise<PagesResult> {
+  // Rows are read again in the CLI when it reads the pages (no worker to start), else in tesseract.js.
+  const cliRows = session.engine === "tesseract" ? await cliRowReader(options) : null;
+  if (cliRows) return readAll(sources, session, cliRows);
   const rows = wasmRowReader(options);
   try {
     return await readAll(sources, session, rows.read);

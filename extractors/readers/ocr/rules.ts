@@ -23,13 +23,38 @@ export function removeRules(img: GrayImage): GrayImage {
   const reach = Math.max(2, Math.round(MAX_THICKNESS_IN * dpi));
   const threshold = otsu(img.data);
   const out = new Uint8Array(img.data);
-  // Horizontal rules are runs along rows, vertical ones (table borders) runs along columns:
-  // the same sweep over the image, walked with a different step. Plain index arithmetic
-  // rather than a position callback: this runs over every pixel of every scanned page twice.
+  // Horizontal rules are runs along rows, vertical ones (table borders) runs along columns.
+  // Both are found in one pass over the image in memory order (a column-by-column walk would
+  // jump a whole row between pixels, a cache miss each): the current run of each column is
+  // kept per column. A run is judged when it ends; whitening only ever sets paper, so the
+  // order in which runs are erased does not change the result.
   const { width, height } = img;
   const rows: Walk = { lines: height, length: width, lineStep: width, posStep: 1 };
   const columns: Walk = { lines: width, length: height, lineStep: 1, posStep: width };
-  const removed = sweep(img.data, out, threshold, minLength, reach, rows) + sweep(img.data, out, threshold, minLength, reach, columns);
+  const data = img.data;
+  const columnStart = new Int32Array(width).fill(-1);
+  let removed = 0;
+  for (let y = 0; y <= height; y++) {
+    const row = y * width;
+    let start = -1;
+    for (let x = 0; x < width; x++) {
+      if (y < height && data[row + x]! < threshold) {
+        if (start < 0) start = x;
+        if (columnStart[x]! < 0) columnStart[x] = y;
+        continue;
+      }
+      if (start >= 0) {
+        if (x - start >= minLength && erase(data, out, threshold, reach, rows, y, start, x)) removed++;
+        start = -1;
+      }
+      const from = columnStart[x]!;
+      if (from >= 0) {
+        if (y - from >= minLength && erase(data, out, threshold, reach, columns, x, from, y)) removed++;
+        columnStart[x] = -1;
+      }
+    }
+    if (start >= 0 && width - start >= minLength && erase(data, out, threshold, reach, rows, y, start, width)) removed++;
+  }
   return removed ? { ...img, data: out } : img;
 }
 
@@ -41,33 +66,22 @@ interface Walk {
   posStep: number;
 }
 
-function sweep(data: Uint8Array, out: Uint8Array, threshold: number, minLength: number, reach: number, walk: Walk): number {
-  const { lines, length, lineStep, posStep } = walk;
-  let removed = 0;
-  for (let line = 0; line < lines; line++) {
-    const base = line * lineStep;
-    let start = -1;
-    for (let pos = 0; pos <= length; pos++) {
-      const dark = pos < length && data[base + pos * posStep]! < threshold;
-      if (dark && start < 0) start = pos;
-      if (dark || start < 0) continue;
-      if (pos - start >= minLength && thin(data, walk, start, pos, line, reach, threshold)) {
-        for (let p = start; p < pos; p++) out[base + p * posStep] = 255;
-        // The rule's grey fringe (anti-aliasing, scanner blur) goes too; ink of glyphs beside it is darker and stays.
-        for (let near = line - 2; near <= line + 2; near++) {
-          if (near === line || near < 0 || near >= lines) continue;
-          const nearBase = near * lineStep;
-          for (let p = start; p < pos; p++) {
-            const i = nearBase + p * posStep;
-            if (out[i]! >= threshold) out[i] = 255;
-          }
-        }
-        removed++;
-      }
-      start = -1;
+/** Whitens the run [from, to) of `line` when it is thin enough to be a rule; whether it did. */
+function erase(data: Uint8Array, out: Uint8Array, threshold: number, reach: number, walk: Walk, line: number, from: number, to: number): boolean {
+  if (!thin(data, walk, from, to, line, reach, threshold)) return false;
+  const { lines, lineStep, posStep } = walk;
+  const base = line * lineStep;
+  for (let p = from; p < to; p++) out[base + p * posStep] = 255;
+  // The rule's grey fringe (anti-aliasing, scanner blur) goes too; ink of glyphs beside it is darker and stays.
+  for (let near = line - 2; near <= line + 2; near++) {
+    if (near === line || near < 0 || near >= lines) continue;
+    const nearBase = near * lineStep;
+    for (let p = from; p < to; p++) {
+      const i = nearBase + p * posStep;
+      if (out[i]! >= threshold) out[i] = 255;
     }
   }
-  return removed;
+  return true;
 }
 
 /** Paper on both sides of the run, just beyond the thickest a rule can be. */

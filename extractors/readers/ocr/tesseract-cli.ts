@@ -8,13 +8,15 @@ import { runTool } from "../run-tool.ts";
 import { devNull } from "node:os";
 import { encodePgm, type GrayImage } from "./image.ts";
 import { ocrLimiter } from "./limit.ts";
+import { bestModelDir } from "./best-model.ts";
 import { ocrFailed, PAGE_SEGMENTATION, timeoutError, type OcrSession, type SessionOptions } from "./session.ts";
+import type { RowReader } from "./slots.ts";
 import { parseTsv, type OcrWord } from "./tsv.ts";
 
 export function cliSession(options: SessionOptions): OcrSession {
   return {
     engine: "tesseract",
-    recognize: (image, page) => ocrLimiter.run(() => runTesseract(image, page, options)),
+    recognize: (image, page) => ocrLimiter.run(() => runTesseract(tesseractArgs(image.dpi), image, page, options)),
     close: async () => undefined,
   };
 }
@@ -28,8 +30,29 @@ export function tesseractArgs(dpi: number | null): string[] {
   return args;
 }
 
-async function runTesseract(image: GrayImage, page: number, options: SessionOptions): Promise<OcrWord[]> {
-  const outcome = await runTool("tesseract", tesseractArgs(image.dpi), encodePgm(image), {
+/**
+ * Reads single rows (psm 7) for the second readings (slots.ts, signer-name.ts)
+ * with the npm package's "best" model, as tesseract.js would, but in the CLI:
+ * a row read by a process costs a tenth of a second, where starting a
+ * tesseract.js worker for a document costs most of one. Null when the model
+ * cannot be unpacked for the CLI; the caller then uses tesseract.js.
+ */
+export async function cliRowReader(options: SessionOptions): Promise<RowReader | null> {
+  const dir = await bestModelDir();
+  if (!dir) return null;
+  return (image) => ocrLimiter.run(() => runTesseract(rowArgs(dir, image.dpi), image, 1, options));
+}
+
+function rowArgs(tessdata: string, dpi: number | null): string[] {
+  const args = ["stdin", "stdout", "--tessdata-dir", tessdata, "-l", "vie", "--oem", "1", "--psm", "7"];
+  if (dpi) args.push("--dpi", String(Math.round(dpi)));
+  // The model's directory holds no configs/, so TSV output is asked for by its variable.
+  args.push("-c", `debug_file=${devNull}`, "-c", "tessedit_create_tsv=1");
+  return args;
+}
+
+async function runTesseract(args: string[], image: GrayImage, page: number, options: SessionOptions): Promise<OcrWord[]> {
+  const outcome = await runTool("tesseract", args, encodePgm(image), {
     timeoutMs: options.timeoutMs,
     env: { ...process.env, OMP_THREAD_LIMIT: "1" },
   });

@@ -106,8 +106,8 @@ export function wasmSession(options: SessionOptions): OcrSession {
 
 /**
  * Reads single rows (psm 7: one text line) with the npm model, for the
- * handwritten-slot second reading (slots.ts), whichever engine read the page.
- * One worker, made on first use and ended by `close`.
+ * second readings (slots.ts, signer-name.ts) when the CLI cannot do them
+ * (tesseract-cli.ts). One worker, made on first use and ended by `close`.
  */
 export function wasmRowReader(options: SessionOptions): { read: (image: GrayImage) => Promise<OcrWord[]>; close(): Promise<void> } {
   let worker: Promise<Worker> | null = null;
