@@ -167,6 +167,7 @@ function previousWord(text: string, spaceAt: number): string {
 }
 
 const MAX_WORDS = 30;
+const LONE_DASH = /\s[-–](?=\s)/gu;
 
 /** A party phrase starting exactly at `from` in `text`, or null when no party starts there. */
 export function partyAt(text: string, from = 0): { phrase: string; end: number } | null {
@@ -181,8 +182,13 @@ export function partyAt(text: string, from = 0): { phrase: string; end: number }
   let end = stop >= 0 ? stop : rest.length;
   if (semicolon > 0 && semicolon < end) end = semicolon;
   let phrase = rest.slice(0, end);
-  if (moreWordsThan(phrase, MAX_WORDS)) {
-    phrase = phrase.split(/\s+/).slice(0, MAX_WORDS).join(" ");
+  // A dash between words ("chính trị - xã hội") is no word: counted as one, the cut fell inside a name.
+  if (moreWordsThan(phrase, MAX_WORDS) && moreWordsThan(phrase.replace(LONE_DASH, ""), MAX_WORDS)) {
+    const words = phrase.split(/\s+/);
+    let kept = 0;
+    let i = 0;
+    for (; i < words.length && kept < MAX_WORDS; i++) if (!/^[-–]$/u.test(words[i]!)) kept++;
+    phrase = words.slice(0, i).join(" ");
     end = phrase.length;
   }
   phrase = phrase.replace(/[\s,;\-–]+$/u, "");

@@ -60,6 +60,11 @@ describe("partyAt", () => {
     expect(partyAt("Các tổ chức chính trị - xã hội tỉnh tích cực vận động hội viên.")?.phrase).toBe("Các tổ chức chính trị - xã hội tỉnh");
   });
 
+  it("a dash between words is not counted as a word of a long list (the cut fell inside 'chính trị - xã hội')", () => {
+    const list = "Ủy ban MTTQ Việt Nam tỉnh, Bộ Chỉ huy Quân sự tỉnh, Bộ Chỉ huy Bộ đội biên phòng tỉnh, Tỉnh đoàn và các tổ chức chính trị - xã hội";
+    expect(partyAt(`${list} phối hợp chặt chẽ với UBND huyện.`)?.phrase).toBe(list);
+  });
+
   it("'các tổ chức' inside a list is a noun", () => {
     expect(assigneesAtStart("Đề nghị Ủy ban MTTQ Việt Nam tỉnh, Tỉnh đoàn và các tổ chức chính trị - xã hội tuyên truyền, vận động nhân dân.")).toEqual([
       "Ủy ban MTTQ Việt Nam tỉnh",
