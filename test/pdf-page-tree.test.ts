@@ -1,5 +1,5 @@
 /**
- * The page tree read from a PDF's bytes (page-tree.ts), which places signature
+ * The page tree read from a PDF's bytes (pdf-file.ts), which places signature
  * widgets on their pages without loading pdf.js (signature-pages.ts): the same
  * pages as pdf.js on real files, object streams and incremental updates
  * followed, and pdf.js asked only when the tree cannot be trusted.
@@ -8,7 +8,7 @@ import { describe, it, expect, vi, beforeEach } from "vitest";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { deflateSync } from "node:zlib";
-import { readPageTree } from "../extractors/readers/pdf/page-tree.ts";
+import { openPdfFile } from "../extractors/readers/pdf/pdf-file.ts";
 import { signaturePages } from "../extractors/readers/pdf/signature-pages.ts";
 import { readRawSignatures } from "../extractors/readers/pdf/signatures.ts";
 import { loadPdfJs } from "../extractors/readers/pdf/pdfjs.ts";
@@ -26,7 +26,7 @@ beforeEach(() => {
 const SHARED = join(import.meta.dirname, "../../shared/fixtures");
 const LOCAL = join(import.meta.dirname, "../fixtures");
 const latin1 = (text: string) => new Uint8Array(Buffer.from(text, "latin1"));
-const refs = (tree: ReturnType<typeof readPageTree>) => tree?.pages.map((r) => `${r.num} ${r.gen}`) ?? null;
+const refs = (file: ReturnType<typeof openPdfFile>) => file?.pages.map((p) => `${p.ref.num} ${p.ref.gen}`) ?? null;
 
 /** An object stream holding `objects` (number → body), Flate-compressed, as object `num`. */
 function objectStream(num: number, objects: Record<number, string>): string {
@@ -87,22 +87,22 @@ describe("the page tree read from the bytes", () => {
     const expected: string[] = [];
     for (let n = 1; n <= doc.numPages; n++) expected.push(`${(await doc.getPage(n)).ref!.num} ${(await doc.getPage(n)).ref!.gen}`);
     await doc.destroy();
-    expect(refs(readPageTree(bytes))).toEqual(expected);
+    expect(refs(openPdfFile(bytes))).toEqual(expected);
   });
 
   it("follows nested /Pages nodes inside a compressed object stream", () => {
-    expect(refs(readPageTree(latin1(SIGNED)))).toEqual(["5 0", "6 0", "4 0"]);
+    expect(refs(openPdfFile(latin1(SIGNED)))).toEqual(["5 0", "6 0", "4 0"]);
   });
 
   it("takes an incremental update's version of an object over the compressed one", () => {
     const updated = `${SIGNED}2 0 obj\n<< /Type /Pages /Kids [4 0 R 3 0 R] /Count 3 >>\nendobj\ntrailer\n<< /Root 1 0 R /Size 21 >>\n%%EOF\n`;
-    expect(refs(readPageTree(latin1(updated)))).toEqual(["4 0", "5 0", "6 0"]);
+    expect(refs(openPdfFile(latin1(updated)))).toEqual(["4 0", "5 0", "6 0"]);
   });
 
   it("gives up on a tree whose pages do not add up to its /Count, or that loops", () => {
-    expect(readPageTree(latin1(COUNT_LIE))).toBeNull();
-    expect(readPageTree(latin1(signedPdf({ ...TREE, 3: TREE[3]!.replace("/Kids [5 0 R 6 0 R]", "/Kids [5 0 R 3 0 R]") })))).toBeNull();
-    expect(readPageTree(new Uint8Array(readFileSync(join(LOCAL, "bad/kids-loop.pdf"))))).toBeNull();
+    expect(openPdfFile(latin1(COUNT_LIE))).toBeNull();
+    expect(openPdfFile(latin1(signedPdf({ ...TREE, 3: TREE[3]!.replace("/Kids [5 0 R 6 0 R]", "/Kids [5 0 R 3 0 R]") })))).toBeNull();
+    expect(openPdfFile(new Uint8Array(readFileSync(join(LOCAL, "bad/kids-loop.pdf"))))).toBeNull();
   });
 });
 
@@ -139,7 +139,7 @@ describe("signature pages", () => {
 
   it("asks pdf.js when the tree cannot be trusted, and still places the widgets", async () => {
     const bytes = latin1(signedPdf({ ...TREE, 2: TREE[2]!.replace("/Count 3", "/Count 4") }, true));
-    expect(readPageTree(bytes)).toBeNull();
+    expect(openPdfFile(bytes)).toBeNull();
     const signatures = readRawSignatures(bytes);
     const pages = await signaturePages(bytes, signatures);
     expect(pdfJsAsked.count).toBe(1);

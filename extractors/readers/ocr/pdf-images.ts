@@ -17,7 +17,7 @@
  * 0.90 → 0.82); the scan scores stand on pdf.js's pixels.
  */
 import type { GrayImage } from "./image.ts";
-import { openPdfFile } from "./pdf-file.ts";
+import { openPdfFile } from "../pdf/pdf-file.ts";
 import { jpegPageImage } from "./pdf-jpeg.ts";
 import { openPdfJsImages } from "./pdfjs-images.ts";
 import { openPopplerImages } from "./poppler-images.ts";

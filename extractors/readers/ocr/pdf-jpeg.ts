@@ -12,8 +12,8 @@
 import { loadImageDecoders } from "../pdf/pdfjs.ts";
 import { placedUpright, type GrayImage } from "./image.ts";
 import { jpegGray, type JpegDecoder } from "./jpeg-gray.ts";
-import { isDict, isName, type PdfValue } from "./pdf-objects.ts";
-import type { PdfFile } from "./pdf-file.ts";
+import { isDict, isName, type PdfValue } from "../pdf/pdf-objects.ts";
+import type { PdfFile } from "../pdf/pdf-file.ts";
 import { largestPlacement } from "./pdf-placement.ts";
 
 type JpegImageClass = new (options?: { colorTransform?: number }) => JpegDecoder;

@@ -6,8 +6,8 @@
  * both engines turn and measure the scan the same way (image.ts: placedUpright).
  */
 import { multiply, type Matrix } from "../pdf/geometry.ts";
-import { isDict, isKeyword, isName, isRef, Lexer, type PdfValue, type Ref } from "./pdf-objects.ts";
-import type { Dict, PdfFile, PdfPage } from "./pdf-file.ts";
+import { isDict, isKeyword, isName, isRef, Lexer, type PdfValue, type Ref } from "../pdf/pdf-objects.ts";
+import type { Dict, PdfFile, PdfPage } from "../pdf/pdf-file.ts";
 
 export interface Placement {
   ref: Ref;

@@ -18,7 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runTool } from "../run-tool.ts";
 import { grayFromPixels, IMAGE_KIND, placedUpright, type GrayImage } from "./image.ts";
-import type { PdfFile } from "./pdf-file.ts";
+import type { PdfFile } from "../pdf/pdf-file.ts";
 import { largestPlacement } from "./pdf-placement.ts";
 
 export interface NativePageImages {

@@ -4,7 +4,7 @@
  * reference (/P 30 0 R), and the page's number is its place in the page tree,
  * which may sit in a compressed object stream.
  *
- * The tree is read from the bytes too (page-tree.ts): poppler reads the text,
+ * The tree is read from the bytes too (pdf-file.ts): poppler reads the text,
  * and loading pdf.js for this alone would cost the extraction worker ~65 MB
  * for as long as it lives. A widget without /P, or with one that is not a
  * page, is looked for in each page's /Annots, by its rectangle. Only a file
@@ -13,7 +13,8 @@
  * opened without reading any page's content or fonts).
  */
 import { loadPdfJs } from "./pdfjs.ts";
-import { annotationRefs, readPageTree, rectOf } from "./page-tree.ts";
+import { openPdfFile } from "./pdf-file.ts";
+import { isDict } from "./pdf-objects.ts";
 import { matchSignature, type RawSignature } from "./signatures.ts";
 
 /** Page number (1-based) of each signature that could be placed; the others are left out. */
@@ -25,19 +26,21 @@ export async function signaturePages(bytes: Uint8Array, signatures: RawSignature
 
 /** The signatures' pages from the file's own page tree; null when the tree cannot be read without pdf.js. */
 export function pagesFromTree(bytes: Uint8Array, signatures: RawSignature[]): Map<RawSignature, number> | null {
-  const tree = readPageTree(bytes);
-  if (!tree) return null;
+  const file = openPdfFile(bytes);
+  if (!file) return null;
   const pages = new Map<RawSignature, number>();
-  const pageOf = new Map(tree.pages.map((ref, i) => [`${ref.num} ${ref.gen}`, i + 1]));
+  const pageOf = new Map(file.pages.map((page, i) => [`${page.ref.num} ${page.ref.gen}`, i + 1]));
   for (const sig of signatures) {
     const n = sig.pageRef ? pageOf.get(`${sig.pageRef.num} ${sig.pageRef.gen}`) : undefined;
     if (n !== undefined) pages.set(sig, n);
   }
-  for (let i = 0; i < tree.pages.length && pages.size < signatures.length; i++) {
-    const page = tree.object(tree.pages[i]!) ?? "";
-    for (const ref of annotationRefs(page, tree.object)) {
-      const rect = rectOf(tree.object(ref) ?? "");
-      const sig = rect ? matchSignature(signatures, rect) : null;
+  for (let i = 0; i < file.pages.length && pages.size < signatures.length; i++) {
+    const annots = file.resolve(file.pages[i]!.dict.get("Annots"));
+    for (const entry of Array.isArray(annots) ? annots : []) {
+      const widget = file.resolve(entry);
+      const rect = isDict(widget) ? file.resolve(widget.get("Rect")) : undefined;
+      const numbers = Array.isArray(rect) ? rect.map((v) => file.resolve(v)) : [];
+      const sig = numbers.length === 4 && numbers.every((v) => typeof v === "number") ? matchSignature(signatures, numbers as number[]) : null;
       if (sig && !pages.has(sig)) pages.set(sig, i + 1);
     }
   }

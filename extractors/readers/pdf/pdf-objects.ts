@@ -1,6 +1,6 @@
 /**
- * PDF object syntax, enough to follow a page to the images it draws: the
- * values of a dictionary as page-tree.ts returns it (names, numbers,
+ * PDF object syntax, enough to walk the page tree and follow a page to the
+ * images it draws: the values of an object's dictionary (names, numbers,
  * references, nested dictionaries and arrays; strings are skipped over, not
  * decoded), and the tokens of a content stream. Anything malformed throws;
  * the caller then leaves the page to pdf.js.
@@ -150,7 +150,7 @@ export class Lexer {
   }
 }
 
-/** The first value of an object's text (a page-tree.ts body: its dictionary or array). */
+/** The first value of an object's text (its dictionary or array). */
 export function parseObject(text: string): PdfValue {
   const value = new Lexer(text).next();
   if (value === undefined || isKeyword(value)) throw new Error("no object");

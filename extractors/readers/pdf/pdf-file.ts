@@ -1,7 +1,9 @@
 /**
- * A scanned PDF's objects and pages read from its bytes, so that the page
- * images can be found (pdf-placement.ts) without pdf.js, whose operator list
- * decodes every image it meets (a JPEG page costs it ~0.3 s in JavaScript).
+ * A PDF's objects and pages read from its bytes, without pdf.js: the scan
+ * reader finds page images with it (ocr/pdf-placement.ts; pdf.js's operator
+ * list decodes every image it meets, ~0.3 s a JPEG page in JavaScript), and
+ * signature widgets are placed on their pages with it (signature-pages.ts;
+ * loading pdf.js for that alone costs an extraction worker ~65 MB for good).
  *
  * Objects are found by scanning the file for "N G obj", as pdf.js does when
  * it rebuilds a damaged cross-reference table, and inside Flate object
