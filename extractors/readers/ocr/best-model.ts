@@ -8,7 +8,7 @@
  * process gets a fresh copy.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
@@ -48,9 +48,9 @@ function place(dir: string, model: Buffer): void {
   renameSync(part, join(dir, "vie.traineddata"));
 }
 
-/** Owned by this user and writable by no one else. */
+/** A real directory (not a symbolic link someone planted), owned by this user and writable by no one else. */
 function ours(dir: string): boolean {
-  const stat = statSync(dir);
+  const stat = lstatSync(dir);
   return stat.isDirectory() && stat.uid === process.getuid?.() && (stat.mode & 0o022) === 0;
 }
 
