@@ -6,15 +6,10 @@
 // ESM hooks for itself (about 0.2 s here; the pool reuses workers, so a batch
 // pays it once per worker), then imports the TypeScript entry the pool names.
 //
-// pdf.js is not loaded here unless the pool asks for it (preloadPdfJs): most
-// files never need it, and it is loaded natively on first use anyway
-// (pdfjs-loader.mjs), for ~65 MB that the thread then keeps.
+// pdf.js is not loaded here: most files never need it, and it is loaded
+// natively on first use (pdfjs-loader.mjs), for ~65 MB the thread then keeps.
 import { workerData } from "node:worker_threads";
 
-if (workerData.preloadPdfJs) {
-  const { loadPdfJs } = await import("../../extractors/readers/pdf/pdfjs-loader.mjs");
-  await loadPdfJs();
-}
 const { register } = await import("tsx/esm/api");
 register();
 await import(workerData.entry);

@@ -49,12 +49,6 @@ export interface ExtractionPoolOptions {
   pdfTotalLimitBytes?: number;
   /** Most pixels an image file's page may declare before it is refused unread; 0 turns the check off. Default 100 megapixels. */
   imagePixelLimit?: number;
-  /**
-   * Load pdf.js when a worker starts rather than when a file first needs it (a scan, a file poppler
-   * does not read, or without poppler every PDF). Either way it takes ~0.15 s and ~65 MB that the
-   * worker keeps; text letters and poppler-read PDFs never need it. Default false.
-   */
-  preloadPdfJs?: boolean;
   /** The worker's entry module (tests use a fault-injecting one). Default: ./worker.ts. */
   workerEntry?: URL;
 }
@@ -128,7 +122,6 @@ export function createExtractionPool(options: ExtractionPoolOptions = {}): Extra
     pdfStreamLimitBytes: options.pdfStreamLimitBytes ?? DEFAULT_PDF_STREAM_LIMIT_BYTES,
     pdfTotalLimitBytes: options.pdfTotalLimitBytes ?? DEFAULT_PDF_TOTAL_LIMIT_BYTES,
     imagePixelLimit: options.imagePixelLimit ?? DEFAULT_IMAGE_PIXEL_LIMIT,
-    preloadPdfJs: options.preloadPdfJs ?? false,
   };
   const limits: WorkerLimits = {
     entry: (options.workerEntry ?? WORKER_ENTRY).href,
@@ -136,7 +129,6 @@ export function createExtractionPool(options: ExtractionPoolOptions = {}): Extra
     pdfStreamLimitBytes: settings.pdfStreamLimitBytes,
     pdfTotalLimitBytes: settings.pdfTotalLimitBytes,
     imagePixelLimit: settings.imagePixelLimit,
-    preloadPdfJs: settings.preloadPdfJs,
   };
   const slots = new Set<Slot>();
   const queue: Job[] = [];

@@ -18,8 +18,6 @@ export interface WorkerLimits {
   pdfTotalLimitBytes: number;
   /** Most pixels an image file's page may declare; 0 turns the image pre-check off. */
   imagePixelLimit: number;
-  /** Load pdf.js when the worker starts, not on first use (see bootstrap.mjs). */
-  preloadPdfJs: boolean;
 }
 
 /** Parent → worker. */
