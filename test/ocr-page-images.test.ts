@@ -144,6 +144,29 @@ describe("jpegGray: pdf.js's JPEG decoder straight to gray", () => {
       expect(Buffer.compare(Buffer.from(got.data), Buffer.from(want.data))).toBe(0);
     }
   });
+
+  it.skipIf(!existsSync(SHARED_SCANS))("gives it for any luma and chroma, clamped channels and terms on a half included", async () => {
+    // A scan's YCbCr components overwritten with pseudo-random samples (every chroma pair many
+    // times over), and the chroma values whose blue term lies on a half (3, 253) planted often.
+    const { JpegImage } = await loadImageDecoders<{ JpegImage: new () => JpegDecoder }>();
+    const bytes = new Uint8Array(readFileSync(join(SHARED_SCANS, readdirSync(SHARED_SCANS).find((f) => f.endsWith(".pdf"))!)));
+    const file = openPdfFile(bytes)!;
+    const xobjects = file.resolve(file.pages[0]!.resources.get("XObject")) as Map<string, Ref>;
+    const stream = [...xobjects.values()].map((ref) => file.stream(ref)!).find((s) => s.raw[0] === 0xff)!;
+    const jpeg = new JpegImage();
+    jpeg.parse(new Uint8Array(stream.raw));
+    expect(jpeg.numComponents).toBe(3);
+    let seed = 12345;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 16;
+    jpeg.components!.forEach((component, c) => {
+      const samples = component.output as Int16Array;
+      for (let i = 0; i < samples.length; i++) samples[i] = c === 1 && i % 7 === 0 ? (i % 2 ? 3 : 253) : next() & 255;
+    });
+    const rgb = jpeg.getData({ width: jpeg.width, height: jpeg.height, forceRGB: true, isSourcePDF: true });
+    const want = grayFromPixels(jpeg.width, jpeg.height, rgb, IMAGE_KIND.RGB_24BPP);
+    const got = jpegGray(jpeg, jpeg.width, jpeg.height, true);
+    expect(Buffer.compare(Buffer.from(got.data), Buffer.from(want.data))).toBe(0);
+  });
 });
 
 describe.skipIf(!hasPdfimages)("VANTHU_OCR_DECODER=poppler: pdfimages takes the page image out", () => {
