@@ -112,17 +112,14 @@ function reduce(img: GrayImage, factor: number, width: number, height: number, o
     x1s[x] = Math.min(sw, Math.max(x0s[x]! + 1, Math.floor((x + 1) * step)));
   }
   const columns = new Int32Array(sw);
+  const lanes = new Uint32Array(2 * (sw >> 2));
+  const words = new DataView(src.buffer, src.byteOffset, src.byteLength);
   for (let y = 0; y < height; y++) {
     const y0 = Math.floor(y * step);
     const y1 = Math.min(img.height, Math.max(y0 + 1, Math.floor((y + 1) * step)));
-    const first = y0 * sw;
-    const end = y1 * sw;
-    for (let xx = 0; xx < sw; xx++) {
-      let sum = 0;
-      for (let i = first + xx; i < end; i += sw) sum += src[i]!;
-      columns[xx] = sum;
-    }
     const rows = y1 - y0;
+    if (rows <= MAX_LANE_ROWS) columnSumsByWord(src, words, sw, y0, y1, lanes, columns);
+    else columnSums(src, sw, y0, y1, columns);
     const base = y * width;
     for (let x = 0; x < width; x++) {
       const x0 = x0s[x]!;
@@ -134,7 +131,49 @@ function reduce(img: GrayImage, factor: number, width: number, height: number, o
   }
 }
 
-/** Bilinear enlargement; where each output column samples is worked out once, not on every row. */
+/** Sums of rows y0 … y1 - 1, column by column. */
+function columnSums(src: Uint8Array, sw: number, y0: number, y1: number, columns: Int32Array, from = 0): void {
+  for (let xx = from; xx < sw; xx++) {
+    let sum = 0;
+    for (let i = y0 * sw + xx, end = y1 * sw; i < end; i += sw) sum += src[i]!;
+    columns[xx] = sum;
+  }
+}
+
+/** A 16-bit lane holds the sum of up to this many bytes (257 × 255 = 65535). */
+const MAX_LANE_ROWS = 257;
+
+/**
+ * columnSums four columns per 32-bit load: the even and the odd bytes of a word
+ * are added in two 16-bit lanes each (no lane can overflow into the next for up
+ * to MAX_LANE_ROWS rows), then taken apart. The same sums, a quarter of the loads.
+ */
+function columnSumsByWord(src: Uint8Array, words: DataView, sw: number, y0: number, y1: number, lanes: Uint32Array, columns: Int32Array): void {
+  const count = sw >> 2;
+  lanes.fill(0);
+  for (let y = y0; y < y1; y++) {
+    for (let k = 0, at = y * sw; k < count; k++, at += 4) {
+      const w = words.getUint32(at, true);
+      lanes[2 * k]! += w & 0x00ff00ff;
+      lanes[2 * k + 1]! += (w >>> 8) & 0x00ff00ff;
+    }
+  }
+  for (let k = 0; k < count; k++) {
+    const even = lanes[2 * k]!;
+    const odd = lanes[2 * k + 1]!;
+    columns[4 * k] = even & 0xffff;
+    columns[4 * k + 1] = odd & 0xffff;
+    columns[4 * k + 2] = even >>> 16;
+    columns[4 * k + 3] = odd >>> 16;
+  }
+  columnSums(src, sw, y0, y1, columns, 4 * count);
+}
+
+/**
+ * Bilinear enlargement; where each output column samples is worked out once, not on
+ * every row, and each source row's interpolation across once, not for every output
+ * row that samples it (the same expression, so the same values).
+ */
 function enlarge(img: GrayImage, factor: number, width: number, height: number, out: Uint8Array): void {
   const src = img.data;
   const sw = img.width;
@@ -149,24 +188,26 @@ function enlarge(img: GrayImage, factor: number, width: number, height: number, 
     wxs[x] = fx - x0s[x]!;
     rest[x] = 1 - wxs[x]!;
   }
+  const across = (line: Float64Array, y: number) => {
+    const r = y * sw;
+    for (let x = 0; x < width; x++) line[x] = src[r + x0s[x]!]! * rest[x]! + src[r + x1s[x]!]! * wxs[x]!;
+  };
+  // The interpolated source rows above (`upper`, row u) and below (`lower`, row l): both only move down.
+  let upper = new Float64Array(width);
+  let lower = new Float64Array(width);
+  let u = -1;
+  let l = -1;
   for (let y = 0; y < height; y++) {
     const fy = Math.min(img.height - 1, Math.max(0, (y + 0.5) / factor - 0.5));
     const y0 = Math.floor(fy);
     const y1 = Math.min(img.height - 1, y0 + 1);
     const wy = fy - y0;
     const ry = 1 - wy;
-    const r0 = y0 * sw;
-    const r1 = y1 * sw;
+    if (u !== y0 && l === y0) [upper, lower, u, l] = [lower, upper, l, -1];
+    else if (u !== y0) across(upper, (u = y0));
+    if (l !== y1) across(lower, (l = y1));
     const base = y * width;
-    for (let x = 0; x < width; x++) {
-      const x0 = x0s[x]!;
-      const x1 = x1s[x]!;
-      const wx = wxs[x]!;
-      const rx = rest[x]!;
-      const top = src[r0 + x0]! * rx + src[r0 + x1]! * wx;
-      const bottom = src[r1 + x0]! * rx + src[r1 + x1]! * wx;
-      out[base + x] = top * ry + bottom * wy;
-    }
+    for (let x = 0; x < width; x++) out[base + x] = upper[x]! * ry + lower[x]! * wy;
   }
 }
 
@@ -244,12 +285,13 @@ export function encodePgm(img: GrayImage): Buffer {
 
 /** Share of dark pixels: a blank page (or a page of speckle) has next to none. */
 export function inkRatio(img: GrayImage, step = 4): number {
+  const { width, height, data } = img;
   let dark = 0;
   let total = 0;
-  for (let y = 0; y < img.height; y += step) {
-    for (let x = 0; x < img.width; x += step) {
+  for (let y = 0; y < height; y += step) {
+    for (let x = 0; x < width; x += step) {
       total++;
-      if (img.data[y * img.width + x]! < 128) dark++;
+      if (data[y * width + x]! < 128) dark++;
     }
   }
   return total ? dark / total : 0;

@@ -21,41 +21,67 @@ export function removeRules(img: GrayImage): GrayImage {
   const dpi = img.dpi ?? 300;
   const minLength = Math.round(MIN_LENGTH_IN * dpi);
   const reach = Math.max(2, Math.round(MAX_THICKNESS_IN * dpi));
-  const threshold = otsu(img.data);
-  const out = new Uint8Array(img.data);
-  // Horizontal rules are runs along rows, vertical ones (table borders) runs along columns.
-  // Both are found in one pass over the image in memory order (a column-by-column walk would
-  // jump a whole row between pixels, a cache miss each): the current run of each column is
-  // kept per column. A run is judged when it ends; whitening only ever sets paper, so the
-  // order in which runs are erased does not change the result.
-  const { width, height } = img;
+  const { width, height, data } = img;
+  // No run can be that long (or the resolution is not a number): there is nothing to find.
+  if (!(minLength <= Math.max(width, height))) return img;
+  const threshold = otsu(data);
+  // Every run as long as a rule covers one of every `stride` pixels along its line, so only
+  // those are looked at, and a run through an inked one is followed both ways. Whitening only
+  // ever sets paper and judges runs on the original, so the order runs are erased in does not
+  // change the result. The copy is made at the first rule: most pages have none.
+  const stride = Math.max(1, minLength);
+  let out: Uint8Array | null = null;
   const rows: Walk = { lines: height, length: width, lineStep: width, posStep: 1 };
   const columns: Walk = { lines: width, length: height, lineStep: 1, posStep: width };
-  const data = img.data;
-  const columnStart = new Int32Array(width).fill(-1);
-  let removed = 0;
-  for (let y = 0; y <= height; y++) {
+  const found = (walk: Walk, line: number, from: number, to: number) => {
+    if (to - from < minLength || !thin(data, walk, from, to, line, reach, threshold)) return;
+    out ??= new Uint8Array(data);
+    whiten(out, threshold, walk, line, from, to);
+  };
+  rowRuns(data, width, height, threshold, stride, (y, from, to) => found(rows, y, from, to));
+  columnRuns(data, width, height, threshold, stride, (x, from, to) => found(columns, x, from, to));
+  return out ? { ...img, data: out } : img;
+}
+
+type RunFound = (line: number, from: number, to: number) => void;
+
+/** Each whole run of ink along a row that covers a pixel at stride - 1, 2·stride - 1, … */
+function rowRuns(data: Uint8Array, width: number, height: number, threshold: number, stride: number, found: RunFound): void {
+  for (let y = 0; y < height; y++) {
     const row = y * width;
-    let start = -1;
-    for (let x = 0; x < width; x++) {
-      if (y < height && data[row + x]! < threshold) {
-        if (start < 0) start = x;
-        if (columnStart[x]! < 0) columnStart[x] = y;
-        continue;
-      }
-      if (start >= 0) {
-        if (x - start >= minLength && erase(data, out, threshold, reach, rows, y, start, x)) removed++;
-        start = -1;
-      }
-      const from = columnStart[x]!;
-      if (from >= 0) {
-        if (y - from >= minLength && erase(data, out, threshold, reach, columns, x, from, y)) removed++;
-        columnStart[x] = -1;
-      }
+    // Where the last run followed in this row ended: a sample before it lies in that run.
+    let done = 0;
+    for (let x = stride - 1; x < width; x += stride) {
+      if (x < done || data[row + x]! >= threshold) continue;
+      let from = x;
+      while (from > 0 && data[row + from - 1]! < threshold) from--;
+      let to = x + 1;
+      while (to < width && data[row + to]! < threshold) to++;
+      found(y, from, to);
+      done = to;
     }
-    if (start >= 0 && width - start >= minLength && erase(data, out, threshold, reach, rows, y, start, width)) removed++;
   }
-  return removed ? { ...img, data: out } : img;
+}
+
+/**
+ * Each whole run of ink down a column that covers a row at stride - 1, 2·stride - 1, …;
+ * the sampled rows are read in memory order, following a run up and down only from its ink.
+ */
+function columnRuns(data: Uint8Array, width: number, height: number, threshold: number, stride: number, found: RunFound): void {
+  for (let y = stride - 1; y < height; y += stride) {
+    const row = y * width;
+    const previous = y - stride;
+    for (let x = 0; x < width; x++) {
+      if (data[row + x]! >= threshold) continue;
+      let from = y;
+      while (from > previous + 1 && data[(from - 1) * width + x]! < threshold) from--;
+      // A run through the sampled row above was followed from there.
+      if (from === previous + 1 && previous >= 0 && data[previous * width + x]! < threshold) continue;
+      let to = y + 1;
+      while (to < height && data[to * width + x]! < threshold) to++;
+      found(x, from, to);
+    }
+  }
 }
 
 /** How to walk the image: `lines` lines of `length` pixels; a pixel is line * lineStep + pos * posStep. */
@@ -66,9 +92,8 @@ interface Walk {
   posStep: number;
 }
 
-/** Whitens the run [from, to) of `line` when it is thin enough to be a rule; whether it did. */
-function erase(data: Uint8Array, out: Uint8Array, threshold: number, reach: number, walk: Walk, line: number, from: number, to: number): boolean {
-  if (!thin(data, walk, from, to, line, reach, threshold)) return false;
+/** Whitens the run [from, to) of `line`, a rule. */
+function whiten(out: Uint8Array, threshold: number, walk: Walk, line: number, from: number, to: number): void {
   const { lines, lineStep, posStep } = walk;
   const base = line * lineStep;
   for (let p = from; p < to; p++) out[base + p * posStep] = 255;
@@ -81,7 +106,6 @@ function erase(data: Uint8Array, out: Uint8Array, threshold: number, reach: numb
       if (out[i]! >= threshold) out[i] = 255;
     }
   }
-  return true;
 }
 
 /** Paper on both sides of the run, just beyond the thickest a rule can be. */
