@@ -81,7 +81,7 @@ if (!skip.has("pages")) {
 let ocr: Awaited<ReturnType<typeof benchOcr>> = null;
 if (!skip.has("ocr")) {
   progress("OCR (a minute or two)…");
-  ocr = await benchOcr(join(shared, "scans"), "tb-660-ubnd-quangngai-2024.pdf");
+  ocr = await benchOcr(join(shared, "scans"), "tb-660-ubnd-quangngai-2024.pdf", filesIn(join(root, "fixtures/scans"), ".pdf")[0]!);
   if (ocr) {
     const bareRow = (label: string, run: NonNullable<typeof ocr>["barePrepared"]) => [label, f(run?.secondsPerPage, 2), run ? String(run.words) : "-", "1.00×"];
     print(`OCR on the real scans (${ocr.files} files, ${ocr.pages} pages), both cores busy`, [

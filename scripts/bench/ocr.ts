@@ -5,6 +5,8 @@
  * (single-threaded, two processes at a time, the reader's own arguments) on
  * the page images vanthu hands it, and on those poppler's `pdfimages` takes
  * out of the same files. Also each engine alone on one scan with one core busy.
+ * The reader and bare tesseract on the same images run twice each, in the
+ * order vanthu, bare, bare, vanthu, and the figures are the means.
  */
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -98,18 +100,6 @@ async function preparedImages(scans: string[], dir: string): Promise<{ path: str
   return out;
 }
 
-async function bareSeconds(scans: string[]): Promise<{ embedded: BareRun; prepared: BareRun } | null> {
-  if (!(await cliAvailable()) || spawnSync("pdfimages", ["-v"]).status !== 0) return null;
-  const dir = mkdtempSync(join(tmpdir(), "vanthu-ocr-bench-"));
-  try {
-    const embedded = await bareRun(embeddedImages(scans, dir));
-    const prepared = await bareRun(await preparedImages(scans, dir));
-    return { embedded, prepared };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 async function singleScan(scan: string): Promise<OcrBench["single"]> {
   const bytes = readFileSync(scan);
   const secondsPerPage = async (engine: string) => {
@@ -131,37 +121,64 @@ async function singleScan(scan: string): Promise<OcrBench["single"]> {
   return { file: scan.split("/").pop()!, pages: cli?.pages ?? js?.pages ?? 0, cliSecondsPerPage: cli?.seconds ?? null, tesseractJsSecondsPerPage: js?.seconds ?? null };
 }
 
-export async function benchOcr(scansDir: string, singleFile: string): Promise<OcrBench | null> {
+/** vanthu's seconds for all the scans through the pool: one scan per worker at a time. Also counts the pages. */
+async function readerRun(pool: ReturnType<typeof createExtractionPool>, scans: string[]): Promise<{ seconds: number; pages: number }> {
+  let pages = 0;
+  const start = performance.now();
+  await inParallel(scans, 2, async (scan) => {
+    // Awaited first: `pages += await …` would read `pages` before the other worker's addition.
+    const extraction = await pool.extract(new Uint8Array(readFileSync(scan)), { fileName: scan.split("/").pop()! });
+    pages += extraction.provenance.source.pages;
+  });
+  return { seconds: (performance.now() - start) / 1000, pages };
+}
+
+/**
+ * `warmUpScan`: a scanned PDF each worker reads before the clock starts, so
+ * what a worker does once in its life (loading the OCR modules and pdf.js's
+ * decoders, unpacking the row model) is not counted as OCR of these pages.
+ */
+export async function benchOcr(scansDir: string, singleFile: string, warmUpScan: string): Promise<OcrBench | null> {
   if (!existsSync(scansDir)) return null;
   const scans = readdirSync(scansDir).filter((f) => f.endsWith(".pdf")).sort().map((f) => join(scansDir, f));
   if (!scans.length) return null;
+  const bare = (await cliAvailable()) && spawnSync("pdfimages", ["-v"]).status === 0;
+  const dir = mkdtempSync(join(tmpdir(), "vanthu-ocr-bench-"));
   const pool = createExtractionPool({ size: 2, timeoutMs: 600_000 });
-  let pages = 0;
-  let readerSeconds: number;
+  let reader: { seconds: number; pages: number }[];
+  const prepared: BareRun[] = [];
+  let embedded: BareRun | null = null;
   try {
-    // Both workers up before the clock starts: their start-up is not OCR.
-    await Promise.all([0, 1].map((i) => pool.extract(Buffer.from(`Số: ${i}/TB-UBND`), { fileName: `warm-up-${i}.txt` })));
-    const start = performance.now();
-    await inParallel(scans, 2, async (scan) => {
-      // Awaited first: `pages += await …` would read `pages` before the other worker's addition.
-      const extraction = await pool.extract(new Uint8Array(readFileSync(scan)), { fileName: scan.split("/").pop()! });
-      pages += extraction.provenance.source.pages;
-    });
-    readerSeconds = (performance.now() - start) / 1000;
+    const warmUp = new Uint8Array(readFileSync(warmUpScan));
+    await Promise.all([0, 1].map((i) => pool.extract(warmUp, { fileName: `warm-up-${i}.pdf` })));
+    const preparedFiles = bare ? await preparedImages(scans, dir) : [];
+    const embeddedFiles = bare ? embeddedImages(scans, dir) : [];
+    // vanthu, bare, bare, vanthu: this machine's speed drifts by 10–25 % within minutes, and
+    // alternating the runs this way cancels a steady drift out of the ratio.
+    reader = [await readerRun(pool, scans)];
+    if (bare) {
+      prepared.push(await bareRun(preparedFiles));
+      embedded = await bareRun(embeddedFiles);
+      prepared.push(await bareRun(preparedFiles));
+    }
+    reader.push(await readerRun(pool, scans));
   } finally {
     await pool.close();
+    rmSync(dir, { recursive: true, force: true });
   }
-  const bare = await bareSeconds(scans);
   const single = await singleScan(join(scansDir, singleFile));
+  const pages = reader[0]!.pages;
+  const readerSeconds = (reader[0]!.seconds + reader[1]!.seconds) / 2;
+  const preparedRun = prepared.length ? { seconds: (prepared[0]!.seconds + prepared[1]!.seconds) / 2, words: prepared[0]!.words } : null;
   const perPage = (run: BareRun) => ({ ...run, secondsPerPage: run.seconds / pages });
   return {
     files: scans.length,
     pages,
     readerSecondsPerPage: readerSeconds / pages,
-    barePrepared: bare && perPage(bare.prepared),
-    bareEmbedded: bare && perPage(bare.embedded),
-    readerVsBare: bare && readerSeconds / bare.prepared.seconds,
-    readerVsBareEmbedded: bare && readerSeconds / bare.embedded.seconds,
+    barePrepared: preparedRun && perPage(preparedRun),
+    bareEmbedded: embedded && perPage(embedded),
+    readerVsBare: preparedRun && readerSeconds / preparedRun.seconds,
+    readerVsBareEmbedded: embedded && readerSeconds / embedded.seconds,
     single,
   };
 }
