@@ -80,6 +80,10 @@ const PHRASES: Phrase[] = [
   // Longest first, so "PHÓ CHỦ TỊCH" wins over "CHỦ TỊCH".
   .sort((a, b) => b.words.length - a.words.length);
 
+/** The phrases by their first folded word, longest first: a word is tried only against phrases it can begin. */
+const BY_FIRST_WORD = new Map<string, Phrase[]>();
+for (const p of PHRASES) BY_FIRST_WORD.set(p.folded[0]!, [...(BY_FIRST_WORD.get(p.folded[0]!) ?? []), p]);
+
 const FRAME_WORDS = new Set(CAPITAL_PHRASES.flatMap((p) => p.split(/\s+/).map((w) => fold(w))));
 
 /** A word in capitals of the frame's fixed phrases (a title word of the signature: CHỦ, TỊCH, PHÓ...). */
@@ -98,7 +102,7 @@ export function restorePhrases(line: string): string {
   const replacements: { start: number; end: number; text: string }[] = [];
   for (let i = 0; i < tokens.length; ) {
     let matched = 0;
-    for (const p of PHRASES) {
+    for (const p of BY_FIRST_WORD.get(tokens[i]!.folded) ?? []) {
       const n = p.words.length;
       if (i + n > tokens.length) continue;
       const run = tokens.slice(i, i + n);
