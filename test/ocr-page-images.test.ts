@@ -121,18 +121,20 @@ describe("a scanned page's image, read from the file itself", () => {
   });
 });
 
+/** A colour page (YCbCr, chroma halved both ways): the JPEG stream of a shared scan's first image. */
+function sharedScanJpeg(): Uint8Array {
+  const bytes = new Uint8Array(readFileSync(join(SHARED_SCANS, readdirSync(SHARED_SCANS).find((f) => f.endsWith(".pdf"))!)));
+  const file = openPdfFile(bytes)!;
+  const xobjects = file.resolve(file.pages[0]!.resources.get("XObject")) as Map<string, Ref>;
+  const jpeg = [...xobjects.values()].map((ref) => file.stream(ref)!).find((s) => /JFIF|Exif/.test(s.raw.subarray(0, 32).toString("latin1")) || s.raw[0] === 0xff)!;
+  return new Uint8Array(jpeg.raw);
+}
+
 describe("jpegGray: pdf.js's JPEG decoder straight to gray", () => {
   it("gives what getData and grayFromPixels give", async () => {
     const { JpegImage } = await loadImageDecoders<{ JpegImage: new () => JpegDecoder }>();
-    const sources = [JPEG];
-    if (existsSync(SHARED_SCANS)) {
-      // A colour page (YCbCr, chroma halved both ways): the JPEG stream of a shared scan's first image.
-      const bytes = new Uint8Array(readFileSync(join(SHARED_SCANS, readdirSync(SHARED_SCANS).find((f) => f.endsWith(".pdf"))!)));
-      const file = openPdfFile(bytes)!;
-      const xobjects = file.resolve(file.pages[0]!.resources.get("XObject")) as Map<string, Ref>;
-      const jpeg = [...xobjects.values()].map((ref) => file.stream(ref)!).find((s) => /JFIF|Exif/.test(s.raw.subarray(0, 32).toString("latin1")) || s.raw[0] === 0xff)!;
-      sources.push(new Uint8Array(jpeg.raw));
-    }
+    const sources: Uint8Array[] = [JPEG];
+    if (existsSync(SHARED_SCANS)) sources.push(sharedScanJpeg());
     for (const bytes of sources) {
       const reference = new JpegImage();
       reference.parse(bytes);
@@ -149,12 +151,8 @@ describe("jpegGray: pdf.js's JPEG decoder straight to gray", () => {
     // A scan's YCbCr components overwritten with pseudo-random samples (every chroma pair many
     // times over), and the chroma values whose blue term lies on a half (3, 253) planted often.
     const { JpegImage } = await loadImageDecoders<{ JpegImage: new () => JpegDecoder }>();
-    const bytes = new Uint8Array(readFileSync(join(SHARED_SCANS, readdirSync(SHARED_SCANS).find((f) => f.endsWith(".pdf"))!)));
-    const file = openPdfFile(bytes)!;
-    const xobjects = file.resolve(file.pages[0]!.resources.get("XObject")) as Map<string, Ref>;
-    const stream = [...xobjects.values()].map((ref) => file.stream(ref)!).find((s) => s.raw[0] === 0xff)!;
     const jpeg = new JpegImage();
-    jpeg.parse(new Uint8Array(stream.raw));
+    jpeg.parse(sharedScanJpeg());
     expect(jpeg.numComponents).toBe(3);
     let seed = 12345;
     const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 16;
