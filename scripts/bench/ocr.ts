@@ -20,6 +20,7 @@ import { preparePage } from "../../extractors/readers/ocr/pages.ts";
 import { tesseractArgs } from "../../extractors/readers/ocr/tesseract-cli.ts";
 import { parseTsv } from "../../extractors/readers/ocr/tsv.ts";
 import { openPdfImages } from "../../extractors/readers/ocr/pdf-images.ts";
+import { mapLimited } from "../../extractors/readers/ocr/limit.ts";
 import { createExtractionPool } from "../../pipeline/isolation/index.ts";
 
 export interface OcrBench {
@@ -36,15 +37,6 @@ export interface OcrBench {
   readerVsBareEmbedded: number | null;
   /** One scan, one core busy, per engine (null when the engine is not there). */
   single: { file: string; pages: number; cliSecondsPerPage: number | null; tesseractJsSecondsPerPage: number | null };
-}
-
-
-/** Runs the tasks `parallel` at a time. */
-async function inParallel<T>(items: T[], parallel: number, run: (item: T) => Promise<void>): Promise<void> {
-  const queue = [...items];
-  await Promise.all(Array.from({ length: parallel }, async () => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await run(item);
-  }));
 }
 
 /**
@@ -64,13 +56,9 @@ interface BareRun {
 }
 
 async function bareRun(images: { path: string; dpi: number | null }[]): Promise<BareRun> {
-  let words = 0;
   const start = performance.now();
-  await inParallel(images, 2, async (image) => {
-    const read = await tesseract(image.path, image.dpi);
-    words += read;
-  });
-  return { seconds: (performance.now() - start) / 1000, words };
+  const words = await mapLimited(images, 2, (image) => tesseract(image.path, image.dpi));
+  return { seconds: (performance.now() - start) / 1000, words: words.reduce((a, b) => a + b, 0) };
 }
 
 /** The images embedded in the scans, as `pdfimages` takes them out (seals and signatures included). */
@@ -123,14 +111,9 @@ async function singleScan(scan: string): Promise<OcrBench["single"]> {
 
 /** vanthu's seconds for all the scans through the pool: one scan per worker at a time. Also counts the pages. */
 async function readerRun(pool: ReturnType<typeof createExtractionPool>, scans: string[]): Promise<{ seconds: number; pages: number }> {
-  let pages = 0;
   const start = performance.now();
-  await inParallel(scans, 2, async (scan) => {
-    // Awaited first: `pages += await …` would read `pages` before the other worker's addition.
-    const extraction = await pool.extract(new Uint8Array(readFileSync(scan)), { fileName: scan.split("/").pop()! });
-    pages += extraction.provenance.source.pages;
-  });
-  return { seconds: (performance.now() - start) / 1000, pages };
+  const pages = await mapLimited(scans, 2, async (scan) => (await pool.extract(new Uint8Array(readFileSync(scan)), { fileName: scan.split("/").pop()! })).provenance.source.pages);
+  return { seconds: (performance.now() - start) / 1000, pages: pages.reduce((a, b) => a + b, 0) };
 }
 
 /**
