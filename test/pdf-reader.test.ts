@@ -234,6 +234,16 @@ describe("text-layer repairs", () => {
     expect(repairText("Vie \u0302\u0323t Nam")).toBe("Việt Nam");
   });
 
+  it("still composes a text with no combining mark (singletons such as the Ångström sign)", () => {
+    expect(repairText("\u212Bngström, 2 \u2126")).toBe("\u00C5ngström, 2 \u03A9");
+  });
+
+  it("answers the same for a word asked again, in either case", () => {
+    for (let round = 0; round < 2; round++) {
+      expect([isSyllable("ĐIỀU"), isSyllable("điều"), isSyllable("ĐIỀ"), isSyllable("Tr")]).toEqual([true, true, false, false]);
+    }
+  });
+
   it("joins a syllable split by a spurious space, and only then", () => {
     expect(repairText("ĐIỀ U 1. Phạm vi")).toBe("ĐIỀU 1. Phạm vi");
     expect(repairText("Tr ình Chính phủ")).toBe("Trình Chính phủ");

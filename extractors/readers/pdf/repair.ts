@@ -15,13 +15,26 @@ const CODA_REQUIRED = "ă|â|iê|yê|uô|ươ|oă|uâ|uyê";
 const CODA = "(?:ch|ng|nh|[cmnpt])";
 const SYLLABLE = new RegExp(`^${ONSET}(?:(?:${OPEN_RIME})|(?:${CODA_OPTIONAL})${CODA}?|(?:${CODA_REQUIRED})${CODA})$`, "u");
 
+const knownSyllables = new Map<string, boolean>();
+/** Distinct words remembered at most; a letter uses a few hundred, so the cache rarely fills. */
+const KNOWN_SYLLABLES_LIMIT = 20_000;
+
 /** Whether a word (any case, with tone) is one well-formed Vietnamese syllable. */
 export function isSyllable(word: string): boolean {
-  const bare = word.normalize("NFD").replace(TONES, "").normalize("NFC").toLowerCase();
-  return SYLLABLE.test(bare);
+  // Two normalisations and a pattern per call, and every pair of adjacent words on a PDF line asks
+  // about both: remembered, since a letter's words repeat.
+  let known = knownSyllables.get(word);
+  if (known === undefined) {
+    const bare = word.normalize("NFD").replace(TONES, "").normalize("NFC").toLowerCase();
+    known = SYLLABLE.test(bare);
+    if (knownSyllables.size >= KNOWN_SYLLABLES_LIMIT) knownSyllables.clear();
+    knownSyllables.set(word, known);
+  }
+  return known;
 }
 
-const LETTERS = /^[\p{L}]+$/u;
+const LETTERS_AT_END = /[\p{L}]+$/u;
+const LETTERS_AT_START = /^[\p{L}]+/u;
 
 /**
  * Removes a space that splits one syllable: the two pieces are joined when
@@ -42,17 +55,20 @@ export function joinSplitSyllables(line: string): string {
 
 function shouldJoin(a: string, b: string): boolean {
   // Only the letters at the seam: "(Tr" + "ình)" is still a split syllable.
-  const left = /[\p{L}]+$/u.exec(a)?.[0];
-  const right = /^[\p{L}]+/u.exec(b)?.[0];
-  if (!left || !right || !LETTERS.test(left) || !LETTERS.test(right)) return false;
+  const left = LETTERS_AT_END.exec(a)?.[0];
+  const right = LETTERS_AT_START.exec(b)?.[0];
+  if (!left || !right) return false;
+  // Two whole syllables stay apart: the common case, and the cheapest test (isSyllable remembers).
+  if (isSyllable(left) && isSyllable(right)) return false;
   // Case must continue: "ĐIỀ U" or "Tr ình", never "tại Đà".
   const upperRight = right === right.toUpperCase();
   const upperLeft = left === left.toUpperCase();
   if (upperRight && !upperLeft) return false;
   if (upperLeft && !upperRight && left.length > 1) return false;
-  if (isSyllable(left) && isSyllable(right)) return false;
   return isSyllable(left + right);
 }
+
+const HAS_MARK = /\p{M}/u;
 
 // Private-use bullets that Symbol/Wingdings fonts map to.
 const PUA_BULLETS = /[\uF0A7\uF0B7\uF076\uF0D8\uF0FC\uF06C\uF0A8]/gu;
@@ -62,7 +78,9 @@ const PUA_BULLETS = /[\uF0A7\uF0B7\uF076\uF0D8\uF0FC\uF06C\uF0A8]/gu;
  * bullets mapped to "•", and split syllables joined.
  */
 export function repairText(raw: string): string {
-  let s = raw.normalize("NFD").replace(/(\p{L}\p{M}*)\s+(?=\p{M})/gu, "$1").normalize("NFC");
+  // A space before a mark can only come from a mark in the text (a precomposed letter decomposes
+  // to its base letter first): without one, the round trip through NFD is plain NFC.
+  let s = HAS_MARK.test(raw) ? raw.normalize("NFD").replace(/(\p{L}\p{M}*)\s+(?=\p{M})/gu, "$1").normalize("NFC") : raw.normalize("NFC");
   s = s.replace(PUA_BULLETS, "•").replace(/\u00A0/g, " ");
   return joinSplitSyllables(s);
 }
