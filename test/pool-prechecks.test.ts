@@ -9,7 +9,7 @@ import { deflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { checkImageSize, declaredImageSizes } from "../extractors/readers/ocr/image-size.ts";
 import { createDecoder, filterName, type FilterName } from "../pipeline/isolation/pdf-filters.ts";
-import { checkPdfInflation, decodedSize, findPdfStreams, sniffFlateLayers } from "../pipeline/isolation/pdf-inflate-check.ts";
+import { checkPdfInflation, decodedSize, findPdfStreams, sniffFlateLayers, worstDecodedSize } from "../pipeline/isolation/pdf-inflate-check.ts";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { extract, isReadError } from "../extractors/index.ts";
@@ -82,9 +82,11 @@ describe("PDF filters", () => {
   });
 });
 
+/** A minimal PDF of these objects (numbered from 1), and a stream object with its dictionary and data. */
+const pdf = (...objects: string[]) => Buffer.from(`%PDF-1.7\n${objects.map((o, i) => `${i + 1} 0 obj\n${o}\nendobj\n`).join("")}%%EOF\n`, "latin1");
+const stream = (dict: string, data = "x") => `<< ${dict} /Length ${data.length} >>\nstream\n${data}\nendstream`;
+
 describe("the PDF stream scan", () => {
-  const pdf = (...objects: string[]) => Buffer.from(`%PDF-1.7\n${objects.map((o, i) => `${i + 1} 0 obj\n${o}\nendobj\n`).join("")}%%EOF\n`, "latin1");
-  const stream = (dict: string, data = "x") => `<< ${dict} /Length ${data.length} >>\nstream\n${data}\nendstream`;
 
   it("resolves an indirect /Filter, and references inside a /Filter array", () => {
     const [s] = findPdfStreams(pdf(stream("/Filter 2 0 R"), "[/AHx 3 0 R]", "/FlateDecode"));
@@ -115,6 +117,35 @@ describe("the PDF stream scan", () => {
     expect(isReadError(error) && error.code).toBe("too_large");
     expect((error as Error).message).toMatch(/^bomb\.pdf: .*decompression bomb/);
     await expect(checkPdfInflation(pdf(stream("/Filter /FlateDecode", deflateSync("BT ET").toString("latin1"))), limits)).resolves.toBeUndefined();
+  });
+});
+
+describe("the worst case that spares decoding", () => {
+  it("bounds what zlib makes of its most compressible input, one and two layers deep", () => {
+    for (const mb of [0.001, 1, 16, 64]) {
+      const plain = Buffer.alloc(Math.round(mb * 1024 * 1024));
+      for (const layers of [1, 2]) {
+        let data: Buffer = plain;
+        for (let i = 0; i < layers; i++) data = deflateSync(data, { level: 9 });
+        const [s] = findPdfStreams(pdf(stream(`/Filter [${"/FlateDecode ".repeat(layers).trim()}]`, data.toString("latin1"))));
+        expect(worstDecodedSize(s!)).toBeGreaterThanOrEqual(plain.length);
+      }
+    }
+  });
+
+  it("still decodes every stream when their worst cases together pass the total: many small streams over the total are refused", async () => {
+    const part = deflateSync(Buffer.alloc(900 * 1024)).toString("latin1");
+    const file = pdf(...[1, 2, 3].map(() => stream("/Filter /FlateDecode", part)));
+    const limits = { streamBytes: 1024 * 1024, totalBytes: 2 * 1024 * 1024 };
+    const error = await checkPdfInflation(file, limits, "parts.pdf").catch((e: unknown) => e);
+    expect(isReadError(error) && error.code).toBe("too_large");
+    expect((error as Error).message).toMatch(/inflate to more than 2 MB together/);
+  });
+
+  it("leaves other filters and sniffed streams unbounded", () => {
+    const [lzw] = findPdfStreams(pdf(stream("/Filter /LZWDecode")));
+    const [unknown] = findPdfStreams(pdf(stream("/Filter 9 0 R")));
+    expect([worstDecodedSize(lzw!), worstDecodedSize(unknown!)]).toEqual([Infinity, Infinity]);
   });
 });
 

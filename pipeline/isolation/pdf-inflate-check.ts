@@ -28,7 +28,7 @@ import { Readable, Writable, pipeline } from "node:stream";
 import { constants, createInflate, inflateSync } from "node:zlib";
 import { ReadError } from "../../extractors/errors.ts";
 import { createDecoder, type FilterName } from "./pdf-filters.ts";
-import { findPdfStreams } from "./pdf-streams.ts";
+import { findPdfStreams, type PdfStreamInfo } from "./pdf-streams.ts";
 
 export { findPdfStreams, type PdfStreamInfo } from "./pdf-streams.ts";
 
@@ -136,10 +136,40 @@ function inflateHead(data: Uint8Array): Promise<Uint8Array> {
 
 const mb = (n: number) => `${Math.round(n / 1024 / 1024)} MB`;
 
+/**
+ * The most a stream can decode to whatever its data holds, when that is known: Flate-only chains,
+ * by deflate's ceiling per layer (one byte more per layer covers rounding). Other filters and
+ * sniffed streams are unbounded here: they are always decoded.
+ */
+export function worstDecodedSize(stream: PdfStreamInfo): number {
+  if (stream.sniff) return Infinity;
+  let worst = 0;
+  for (const chain of stream.chains) {
+    if (!chain.every((f) => f === "FlateDecode")) return Infinity;
+    let size = stream.end - stream.start;
+    for (let layer = 0; layer < chain.length; layer++) size = (size + 1) * MAX_FLATE_RATIO;
+    worst = Math.max(worst, size);
+  }
+  return worst;
+}
+
+/**
+ * The streams whose decoding can decide the verdict. When even the worst case of every stream
+ * together stays within the total limit, the total cannot be passed, so only the streams whose own
+ * worst case passes the per-stream limit need decoding: most text PDFs (fonts and page contents of
+ * tens of KB) need none. Otherwise every stream is decoded, as the total needs their real sizes.
+ */
+function streamsToDecode(streams: PdfStreamInfo[], limits: PdfInflateLimits): PdfStreamInfo[] {
+  const worst = streams.map(worstDecodedSize);
+  const worstTotal = worst.reduce((sum, size, i) => (streams[i]!.image ? sum : sum + size), 0);
+  if (worstTotal > limits.totalBytes) return streams;
+  return streams.filter((_, i) => worst[i]! > limits.streamBytes);
+}
+
 /** Refuses a PDF with a stream (or all streams together) decoding past the limits: `too_large`. */
 export async function checkPdfInflation(bytes: Uint8Array, limits: PdfInflateLimits, fileName?: string): Promise<void> {
   let total = 0;
-  for (const stream of findPdfStreams(bytes)) {
+  for (const stream of streamsToDecode(findPdfStreams(bytes), limits)) {
     const data = bytes.subarray(stream.start, stream.end);
     const chains = stream.sniff ? [...stream.chains, await sniffFlateLayers(data)] : stream.chains;
     // An image does not count towards the total (see above); anything else shares the total's budget.
