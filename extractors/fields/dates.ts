@@ -46,23 +46,54 @@ export function findDates(text: string): FoundDate[] {
   // Cheap gates: most paragraphs have no worded date, many have no numeric one.
   const worded = text.includes("tháng") || text.includes("THÁNG") || text.includes("Tháng");
   for (const m of worded ? allMatches(WORDED, text) : []) {
-    const iso = isoDate(Number(m[3]), Number(m[2]), m[1] ? Number(m[1]) : undefined);
+    const iso = wordedIso(m);
     if (iso) found.push({ iso, index: m.index, end: m.index + m[0].length });
   }
   for (const m of HAS_NUMERIC.test(text) ? allMatches(NUMERIC, text) : []) {
-    const iso = isoDate(Number(m[4]), Number(m[3]), Number(m[1]));
+    const iso = numericIso(m);
     if (iso) found.push({ iso, index: m.index, end: m.index + m[0].length });
   }
   return found.sort((a, b) => a.index - b.index);
 }
 
+const DATE_LEAD = /^[\s,]*(?:ban hành\s+)?(?:ngày\s*)?/iu;
+
 /** The date that starts at (or just after a few spaces/commas from) `index`, if any. */
 export function dateAt(text: string, index: number, slack = 4): FoundDate | null {
   const window = text.slice(index, index + 40 + slack);
-  const lead = /^[\s,]*(?:ban hành\s+)?(?:ngày\s*)?/iu.exec(window)![0].length;
+  const lead = DATE_LEAD.exec(window)![0].length;
   if (lead > slack + 16) return null;
-  const first = findDates(text.slice(index, index + 60)).find((d) => d.index <= Math.max(lead, slack));
+  const first = firstDateBy(text.slice(index, index + 60), Math.max(lead, slack));
   return first ? { ...first, index: first.index + index, end: first.end + index } : null;
+}
+
+/**
+ * `findDates(text).find((d) => d.index <= limit)`: the dates come sorted, so that is the
+ * earliest date when it starts by `limit`. Each pattern's matches come in order, so each
+ * search stops at its first date or past the limit. (The two kinds never start at one place:
+ * one starts with a word, the other with a digit; a tie would go to the worded one, found first.)
+ */
+export function firstDateBy(text: string, limit: number): FoundDate | null {
+  const worded = text.includes("tháng") || text.includes("THÁNG") || text.includes("Tháng") ? firstMatchBy(WORDED, text, limit, wordedIso) : null;
+  const numeric = HAS_NUMERIC.test(text) ? firstMatchBy(NUMERIC, text, limit, numericIso) : null;
+  return numeric && (!worded || numeric.index < worded.index) ? numeric : worded;
+}
+
+const wordedIso = (m: RegExpExecArray) => isoDate(Number(m[3]), Number(m[2]), m[1] ? Number(m[1]) : undefined);
+const numericIso = (m: RegExpExecArray) => isoDate(Number(m[4]), Number(m[3]), Number(m[1]));
+
+/** The first match of a global date pattern that reads as a date, if it starts by `limit`. */
+function firstMatchBy(re: RegExp, text: string, limit: number, iso: (m: RegExpExecArray) => string | null): FoundDate | null {
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null && m.index <= limit; m = re.exec(text)) {
+    const value = iso(m);
+    if (value) {
+      re.lastIndex = 0;
+      return { iso: value, index: m.index, end: m.index + m[0].length };
+    }
+  }
+  re.lastIndex = 0;
+  return null;
 }
 
 const ROMAN_QUARTER: Record<string, number> = { i: 1, ii: 2, iii: 3, iv: 4, "1": 1, "2": 2, "3": 3, "4": 4 };

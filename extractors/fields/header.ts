@@ -3,6 +3,7 @@ import type { Block, Line, TextModel } from "../model.ts";
 import { spanInBlock } from "../model.ts";
 import { cleanValue, fold } from "../text/normalize.ts";
 import { allMatches } from "../text/regex.ts";
+import { trimEndSpacesAndStops } from "../text/chars.ts";
 import { capitalizeFirst, isAllCaps, nameCase } from "../text/vietnamese.ts";
 import { findDates } from "./dates.ts";
 import { typeFromName, typeFromSymbol, TYPE_NAMES_FOLDED } from "./doctypes.ts";
@@ -52,7 +53,9 @@ export function extractHeader(model: TextModel, regions: Regions): HeaderFields 
   const lines: LineRef[] = blocks.flatMap((block) => block.lines.map((line, i) => ({ line, block, offset: block.lineOffsets[i]! })));
   const span = (ref: LineRef, from: number, to: number) => spanInBlock(ref.block, ref.offset + from, ref.offset + to);
 
-  const hasHeader = lines.some((l) => NUMBER_LINE.test(l.line.text) || DATE_LINE.test(l.line.text));
+  // Whether any line is a number line or a date line: learnt from the two searches below, which read
+  // every line until they find theirs (and a line they stop at matched).
+  let hasHeader = false;
 
   // Number and symbol.
   let number: Found<string | null> = notFound(null);
@@ -61,6 +64,7 @@ export function extractHeader(model: TextModel, regions: Regions): HeaderFields 
   for (const [i, ref] of lines.entries()) {
     const m = NUMBER_LINE.exec(ref.line.text);
     if (!m?.groups) continue;
+    hasHeader = true;
     const sym = m.groups.symbol!.replace(/\s+/g, "").replace(/[.]$/, "");
     if (!/\p{Lu}{2}/u.test(sym) && !/\p{Lu}.*[-/]/u.test(sym)) continue;
     const from = m.index + m[0].indexOf(m.groups.number ?? m.groups.symbol!);
@@ -76,6 +80,7 @@ export function extractHeader(model: TextModel, regions: Regions): HeaderFields 
   for (const ref of lines) {
     const m = DATE_LINE.exec(ref.line.text);
     if (!m) continue;
+    hasHeader = true;
     const before = ref.line.text.slice(0, m.index);
     const placeText = trimPlace(before.slice(-80));
     if (!placeText) continue;
@@ -157,6 +162,8 @@ interface SubjectFound extends Found<string | null> {
   viaVv: boolean;
 }
 
+// Where a subject on the V/v line ends: "Kính gửi", or the place and date of the right-hand column.
+const SUBJECT_END = /\s+(?:Kính gửi|\p{Lu}[\p{Ll}]+(?: \p{Lu}[\p{Ll}]+)*, ngày)/u;
 const STOPS_SUBJECT = /^(?:Kính gửi|Căn cứ|Số\s*[:.]|CỘNG H|Độc lập|[-_=]{3,})|,\s*ngày\s*\d{0,2}\s*tháng/u;
 
 function findSubject(
@@ -170,7 +177,9 @@ function findSubject(
     const m = SUBJECT_START.exec(ref.line.text);
     if (!m) continue;
     let text = ref.line.text.slice(m.index + m[0].length);
-    text = text.split(/\s+(?:Kính gửi|\p{Lu}[\p{Ll}]+(?: \p{Lu}[\p{Ll}]+)*, ngày)/u)[0]!;
+    // What split(...)[0] keeps: the text before the first match.
+    const end = SUBJECT_END.exec(text);
+    if (end) text = text.slice(0, end.index);
     for (let j = i + 1; j < lines.length; j++) {
       const next = lines[j]!;
       if (next.block !== ref.block || STOPS_SUBJECT.test(next.line.text)) break;
@@ -205,7 +214,7 @@ function findSubject(
 }
 
 function cleanSubject(raw: string): string {
-  let s = cleanValue(blankQuocHieu(raw)).replace(/[\s.;,:]+$/u, "");
+  let s = trimEndSpacesAndStops(cleanValue(blankQuocHieu(raw)));
   if (isAllCaps(s)) s = nameCase(s);
   return s;
 }
@@ -218,6 +227,11 @@ function stripTrailingIssuer(subject: string, issuer: string): string {
   return subject;
 }
 
+const NUMBER_WORD = /(?:^|\s)Số\s*[:.]?/u;
+// Two or more capitalised words (or numbers) in a row: a level of the issuer's column.
+const CAPITAL_RUN = /(?:(?<![\p{L}\p{N}/-])[\p{Lu}Đ\d][\p{Lu}Đ\d.]*(?:\s+|$)){2,}/gu;
+const TWO_UPPER = /\p{Lu}{2}/u;
+const NUMBER_OR_VV = /^(?:SỐ|V\/V)\b/u;
 const ADMIN_CONTINUATION = /^(?:TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|XÃ|PHƯỜNG|THỊ XÃ|THỊ TRẤN|TP\.|VÀ|CỦA)(?![\p{L}])/u;
 
 function findIssuer(
@@ -236,10 +250,10 @@ function findIssuer(
   for (const [index, ref] of lines.slice(0, until).entries()) {
     let text = blankQuocHieu(ref.line.text);
     // On the number line only what stands before "Số" can be the issuer's column.
-    if (index === numberLineIndex) text = text.slice(0, Math.max(0, text.search(/(?:^|\s)Số\s*[:.]?/u)));
-    for (const m of text.matchAll(/(?:(?<![\p{L}\p{N}/-])[\p{Lu}Đ\d][\p{Lu}Đ\d.]*(?:\s+|$)){2,}/gu)) {
+    if (index === numberLineIndex) text = text.slice(0, Math.max(0, text.search(NUMBER_WORD)));
+    for (const m of allMatches(CAPITAL_RUN, text)) {
       const run = m[0].trim();
-      if (!/\p{Lu}{2}/u.test(run) || /^(?:SỐ|V\/V)\b/u.test(run) || typeFromName(run)) continue;
+      if (!TWO_UPPER.test(run) || NUMBER_OR_VV.test(run) || typeFromName(run)) continue;
       if (/^\d/.test(run)) continue;
       const last = levels[levels.length - 1];
       if (last && ADMIN_CONTINUATION.test(run)) {

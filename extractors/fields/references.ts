@@ -3,6 +3,7 @@ import type { Block, TextModel } from "../model.ts";
 import { spanInBlock } from "../model.ts";
 import { fold } from "../text/normalize.ts";
 import { allMatches } from "../text/regex.ts";
+import { hasSpace, moreWordsThan, trimEndSpacesAndDashes } from "../text/chars.ts";
 import { isAllCaps, nameCase } from "../text/vietnamese.ts";
 import { dateAt } from "./dates.ts";
 import { TYPE_NAMES, TYPE_NAMES_FOLDED, typeFromFoldedName, typeFromSymbol } from "./doctypes.ts";
@@ -53,7 +54,7 @@ export function extractReferences(model: TextModel, options: { ownNumber: string
   const ownSymbol = own?.split("|")[1] ?? null;
   const byNumber = new Map<string, Reference>();
   for (const block of model.blocks) {
-    if (!MAY_CITE.test(block.text)) continue;
+    if (!mayCite(block.text)) continue;
     const folded = fold(block.text);
     const citations = citationsIn(block, folded);
     // "Công văn số 1047/... và Công văn số 1062/... của Sở Nội vụ": the issuer named once belongs to both.
@@ -88,12 +89,16 @@ export function extractReferences(model: TextModel, options: { ownNumber: string
   return [...byNumber.values()];
 }
 
-const compact = (s: string) => s.replace(/\s+/g, "");
+const SPACES = /\s+/g;
+/** The text without its spaces; most symbols have none, and are given back as they are. */
+const compact = (s: string) => (hasSpace(s) ? s.replace(SPACES, "") : s);
 /** "01-NQ/TU" and "01/NQ/TU" are one number: the separator after the number does not matter. */
 const numberKey = (s: string) => compact(s).toUpperCase().replace(/^(\d*[A-Z]?)[-/|]/, "$1|");
 
 // Every citation has a number and a separator before its symbol: a block without one cites nothing.
 const MAY_CITE = /\d\s?[-/]\s?\p{L}/u;
+/** MAY_CITE, asked only of a block with a separator in it: a search for one character is far cheaper than the pattern's scan. */
+const mayCite = (text: string) => (text.includes("/") || text.includes("-")) && MAY_CITE.test(text);
 // What may stand between two citations that share an issuer (folded): "," or "và" and a few words.
 const SHARED_GAP = /^\s*(?:,|va)\s*[a-z ]{0,30}$/;
 // Two capitals anywhere: a symbol's code ("QĐ", "UBND") has at least two.
@@ -153,12 +158,15 @@ function issuerPhrase(text: string, _folded: string, from: number): string | nul
   const rest = text.slice(from, from + 160).toLowerCase();
   const stop = ISSUER_STOP.exec(rest);
   let raw = text.slice(from, from + (stop ? stop.index : rest.length)).trim();
-  const words = raw.split(/\s+/);
-  if (words.length > 14) raw = words.slice(0, 14).join(" ");
-  raw = raw.replace(/[\s\-–]+$/u, "");
-  if (!raw || !/^\p{Lu}/u.test(raw)) return null;
+  // Most phrases are a few words: split only one that must be cut.
+  if (moreWordsThan(raw, 14)) raw = raw.split(/\s+/).slice(0, 14).join(" ");
+  raw = trimEndSpacesAndDashes(raw);
+  if (!raw || !STARTS_UPPER.test(raw)) return null;
   return isAllCaps(raw) ? nameCase(raw) : raw;
 }
+
+const STARTS_UPPER = /^\p{Lu}/u;
+const TAI_BEFORE = /\s+(?:giao\s+|ban hanh\s+|neu\s+)?tai\s*$/;
 
 /**
  * The issuer named just before the citation: "... của Tổ công tác ... tại Công văn số 70/...",
@@ -167,7 +175,8 @@ function issuerPhrase(text: string, _folded: string, from: number): string | nul
 function issuerBefore(text: string, folded: string, start: number): string | null {
   const windowStart = Math.max(0, start - 160);
   const window = folded.slice(windowStart, start);
-  const tai = /\s+(?:giao\s+|ban hanh\s+|neu\s+)?tai\s*$/.exec(window);
+  // The pattern ends with "tai" and spaces: a window that does not end so is not searched.
+  const tai = window.trimEnd().endsWith("tai") ? TAI_BEFORE.exec(window) : null;
   if (!tai) return null;
   // The earliest "của|được|do" whose phrase up to "tại" names a body: "của Tổ công tác ... của Thủ tướng Chính phủ tại".
   for (const m of window.slice(0, tai.index).matchAll(/(?:^|\s)(?:cua|duoc|do)\s+/g)) {

@@ -1,5 +1,5 @@
 import type { Block, Line } from "../model.ts";
-import { readLabel } from "./labels.ts";
+import { readLabel, type Label } from "./labels.ts";
 import { isAllCaps } from "../text/vietnamese.ts";
 
 /** Line starts that always open a new paragraph in a letter. */
@@ -21,9 +21,11 @@ const endsSentence = (text: string) => ENDS_SENTENCE.test(text.slice(-4));
 export function buildBlocks(lines: Line[], blankBefore: ReadonlySet<number>): Block[] {
   const groups: Line[][] = [];
   let current: Line[] = [];
+  // Each line's label, read at most once: a line is asked as the new line and again as the previous one.
+  const labels = new LabelMemo();
   for (const line of lines) {
     const previous = current[current.length - 1];
-    if (previous && !startsNewBlock(previous, line, blankBefore.has(line.index))) {
+    if (previous && !startsNewBlock(previous, line, blankBefore.has(line.index), labels)) {
       current.push(line);
       continue;
     }
@@ -34,17 +36,34 @@ export function buildBlocks(lines: Line[], blankBefore: ReadonlySet<number>): Bl
   return groups.map(toBlock);
 }
 
-function startsNewBlock(previous: Line, line: Line, blankBetween: boolean): boolean {
+/** readLabel of the last line asked about, kept for the next question (the previous line is the last new one). */
+class LabelMemo {
+  private line: Line | null = null;
+  private label: Label | null = null;
+
+  of(line: Line): Label | null {
+    if (line !== this.line) {
+      this.line = line;
+      this.label = readLabel(line.text);
+    }
+    return this.label;
+  }
+}
+
+const CONTINUES_SENTENCE = /^[(“"]?\p{Ll}\p{L}*[\s,;.]/u;
+const STARTS_LOWER = /^\p{Ll}/u;
+
+function startsNewBlock(previous: Line, line: Line, blankBetween: boolean, labels: LabelMemo): boolean {
   const text = line.text;
   // A lower-case word (not a path or code such as "d:\\2011") after an unfinished sentence.
-  const continuesSentence = /^[(“"]?\p{Ll}\p{L}*[\s,;.]/u.test(text) && !endsSentence(previous.text);
+  const continuesSentence = CONTINUES_SENTENCE.test(text) && !endsSentence(previous.text);
   if (continuesSentence) return false;
   if (blankBetween) return true;
-  if (readLabel(text) || OPENS_BLOCK.test(text)) return true;
-  const previousLabel = readLabel(previous.text);
+  const previousLabel = labels.of(previous);
+  if (labels.of(line) || OPENS_BLOCK.test(text)) return true;
   if (previousLabel && previousLabel.length >= previous.text.length) return true;
   // "./." closes the letter's text; after any sentence end a line not starting in lower case is new.
-  if (previous.text.endsWith("./.") || (endsSentence(previous.text) && !/^\p{Ll}/u.test(text))) return true;
+  if (previous.text.endsWith("./.") || (endsSentence(previous.text) && !STARTS_LOWER.test(text))) return true;
   // Header lines of a two-column layout flattened to text: capitals after capitals, or text after a caps line.
   if (isAllCaps(previous.text) !== isAllCaps(text)) return true;
   return false;

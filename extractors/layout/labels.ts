@@ -14,7 +14,7 @@ export interface Label {
   length: number;
 }
 
-const LABEL = new RegExp(
+export const LABEL = new RegExp(
   "^(?:" +
     "(?<article>Điều\\s+\\d{1,3}[.:]?)" +
     "|(?<roman>(?:[IVX]{1,4}|XI{1,3}|XIV|XV))[.:](?=\\s|$)" +
@@ -33,10 +33,22 @@ const LABEL = new RegExp(
 // Every label starts with one of these; most lines start with a capital word and skip the regex.
 const LABEL_START = /^[\dIVX(a-zđĐ\-–—‐−+•·●▪◦*]/u;
 
+/**
+ * Lines that pass LABEL_START but can be only one kind of label, and are not: a lower-case
+ * word (a label "a)" has ")" next) and a word in Đ that is not "Điều". Continuation lines start
+ * so, and are spared the full pattern.
+ */
+export function cannotStartLabel(text: string): boolean {
+  const first = text.charCodeAt(0);
+  if ((first >= 0x61 && first <= 0x7a) || first === 0x111) return text.charCodeAt(1) !== 0x29; // a-z, đ; ")"
+  if (first === 0x110) return !text.startsWith("Điều"); // Đ
+  return false;
+}
+
 const STYLES: LabelStyle[] = ["article", "roman", "multilevel", "arabic", "letter", "paren", "dash", "plus", "bullet", "star"];
 
 export function readLabel(text: string): Label | null {
-  if (!LABEL_START.test(text)) return null;
+  if (!LABEL_START.test(text) || cannotStartLabel(text)) return null;
   const m = LABEL.exec(text);
   if (!m?.groups) return null;
   const groups = m.groups;

@@ -56,16 +56,28 @@ export function readPlainText(text: string, options: PlainTextOptions): TextMode
 // "... lao động 2.1." or "... đình công 3.1. Rà soát": a sub-item label (N.M.) that a
 // converter glued to the heading before it. Only multi-level labels qualify, and
 // only before an upper-case word or the end of the line, so "khoản 2.1 của" stays.
-const STRANDED_MULTILEVEL = /(?<=[\p{L}\p{N}”")]) (\d{1,2}(?:\.\d{1,2})+\.?)(?= \p{Lu}|$)/u;
+// The leading lookahead only gates the lookbehind: V8 tries the lookbehind's large classes at every
+// position of the line otherwise, and a match must start with " " and a digit anyway.
+const STRANDED_MULTILEVEL = /(?= \d)(?<=[\p{L}\p{N}”")]) (\d{1,2}(?:\.\d{1,2})+\.?)(?= \p{Lu}|$)/u;
 // "III. TỔ CHỨC THỰC HIỆN 1." — a first item label after an all-caps heading.
 const STRANDED_AFTER_CAPS = /^((?:[IVXLC]+\.)\s+[^\p{Ll}]+?) (1\.)$/u;
 
 function splitStrandedLabels(line: string): string[] {
   const caps = line.endsWith(" 1.") ? STRANDED_AFTER_CAPS.exec(line) : null;
   if (caps) return [caps[1]!, caps[2]!];
-  const m = /\d\.\d/.test(line) ? STRANDED_MULTILEVEL.exec(line) : null;
+  const m = hasDigitDotDigit(line) ? STRANDED_MULTILEVEL.exec(line) : null;
   if (!m || m.index < 3) return [line];
   const before = line.slice(0, m.index).trim();
   const after = line.slice(m.index).trim();
   return [before, ...splitStrandedLabels(after)];
 }
+
+/** `/\d\.\d/.test(line)`, by looking at the few dots a line has rather than at every character. */
+export function hasDigitDotDigit(line: string): boolean {
+  for (let i = line.indexOf("."); i !== -1; i = line.indexOf(".", i + 1)) {
+    if (isAsciiDigit(line.charCodeAt(i - 1)) && isAsciiDigit(line.charCodeAt(i + 1))) return true;
+  }
+  return false;
+}
+
+const isAsciiDigit = (code: number) => code >= 0x30 && code <= 0x39;

@@ -42,3 +42,37 @@ export function moreWordsThan(s: string, max: number): boolean {
   }
   return false;
 }
+
+/** `s.replace(/[\s\-–]+$/u, "")`: drops the spaces and dashes a phrase ends with, without a pattern's scan of all of it. */
+export function trimEndSpacesAndDashes(s: string): string {
+  return trimEndWhere(s, (code) => code === 0x2d || code === 0x2013 || isSpaceCode(code));
+}
+
+/** `s.replace(/[\s.;,:]+$/u, "")`: drops the spaces and punctuation a value ends with. */
+export function trimEndSpacesAndStops(s: string): string {
+  return trimEndWhere(s, (code) => code === 0x2e || code === 0x3b || code === 0x2c || code === 0x3a || isSpaceCode(code));
+}
+
+function trimEndWhere(s: string, dropped: (code: number) => boolean): string {
+  let end = s.length;
+  while (end > 0 && dropped(s.charCodeAt(end - 1))) end--;
+  return end === s.length ? s : s.slice(0, end);
+}
+
+/** `/\s/.test(s)`, by the table. */
+export function hasSpace(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (isSpaceCode(s.charCodeAt(i))) return true;
+  return false;
+}
+
+/** Whether `s.replace(/\s+/g, " ").trim()` gives `s` back: no space at either end, and only single plain spaces inside. */
+export function isCollapsed(s: string): boolean {
+  const n = s.length;
+  if (n === 0) return true;
+  if (isSpaceCode(s.charCodeAt(0)) || isSpaceCode(s.charCodeAt(n - 1))) return false;
+  for (let i = 1; i < n - 1; i++) {
+    const code = s.charCodeAt(i);
+    if (isSpaceCode(code) && (code !== 32 || isSpaceCode(s.charCodeAt(i + 1)))) return false;
+  }
+  return true;
+}

@@ -4,6 +4,8 @@
  * `<http://...>`), odd spaces folded, whitespace collapsed.
  */
 
+import { isCollapsed } from "./chars.ts";
+
 const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF\u00AD]/g;
 const HAS_INVISIBLE = /[\u200B-\u200D\u2060\uFEFF\u00AD]/;
 const ODD_WHITESPACE = /[\t\n\r\v\f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
@@ -32,16 +34,55 @@ export interface PreparedText {
   invisible: boolean;
   /** Whether the text has a markup character (* ~ _ <): without one no line needs the markup pass. */
   markup: boolean;
+  /** The markup characters the text holds, so a line is searched for those alone. */
+  markupChars: string;
 }
 
 const ODD_SPACES = /[\t\v\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/g;
-// The odd spaces and invisible characters above U+0100. V8 scans a class that mixes control
-// characters with high code points several times slower than this one, so the gate below tests
-// the low ones (tab, vertical tab, NBSP, soft hyphen) one by one.
-const HIGH_SPECIALS = /[\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff]/;
 
-function hasSpecials(text: string): boolean {
-  return text.includes("\t") || text.includes("\v") || text.includes("\u00a0") || text.includes("\u00ad") || HIGH_SPECIALS.test(text);
+// What one pass over a document learns of each code unit, as bits of a lookup table.
+/** The unit lies outside NFC_STABLE_RANGES (or changes under NFC on its own): the text needs the NFC pass. */
+const MAY_CHANGE_UNDER_NFC = 1;
+/** An odd space or invisible character: tab, vertical tab, NBSP, soft hyphen and those above U+0100. */
+const SPECIAL = 2;
+/** A markup character: * ~ _ <. */
+const MARKUP = 4;
+
+/**
+ * Code units that NFC leaves alone in any text made only of such units: each is its own NFC,
+ * decomposes to a starter first and composes with none of the others (a vitest checks every
+ * pair). Latin with the Vietnamese letters, general punctuation, arrows and the bullet shapes.
+ */
+export const NFC_STABLE_RANGES: readonly [number, number][] = [
+  [0x0000, 0x02ff],
+  [0x1e00, 0x1eff],
+  [0x2000, 0x206f],
+  [0x2190, 0x21ff],
+  [0x25a0, 0x25ff],
+];
+
+const SPECIAL_UNITS = "\t\v\u00a0\u00ad\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b\u200c\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff";
+
+const MARKUP_CHARS = ["*", "~", "_", "<"];
+
+const TEXT_TRAITS = (() => {
+  const table = new Uint8Array(0x10000).fill(MAY_CHANGE_UNDER_NFC);
+  for (const [from, to] of NFC_STABLE_RANGES) {
+    for (let code = from; code <= to; code++) {
+      const c = String.fromCharCode(code);
+      if (c.normalize("NFC") === c) table[code] = 0;
+    }
+  }
+  for (let i = 0; i < SPECIAL_UNITS.length; i++) table[SPECIAL_UNITS.charCodeAt(i)]! |= SPECIAL;
+  for (const c of MARKUP_CHARS) table[c.charCodeAt(0)]! |= MARKUP;
+  return table;
+})();
+
+/** The traits of all of a text's code units, or-ed together: one walk instead of a pass per question. */
+function textTraits(text: string): number {
+  let traits = 0;
+  for (let i = 0; i < text.length; i++) traits |= TEXT_TRAITS[text.charCodeAt(i)]!;
+  return traits;
 }
 
 /**
@@ -49,18 +90,29 @@ function hasSpecials(text: string): boolean {
  * spaces to plain ones), and what its lines can need, for normalizePreparedLine.
  */
 export function prepareText(raw: string): PreparedText {
-  let text = raw.normalize("NFC");
+  // A text of NFC-stable units only is its own NFC, and normalising it would only copy it.
+  const rawTraits = textTraits(raw);
+  let text = rawTraits & MAY_CHANGE_UNDER_NFC ? raw.normalize("NFC") : raw;
+  const traits = text === raw ? rawTraits : textTraits(text);
   let invisible = false;
-  if (hasSpecials(text)) {
+  if (traits & SPECIAL) {
     text = text.replace(ODD_SPACES, " ");
     invisible = HAS_INVISIBLE.test(text);
   }
-  return { text, invisible, markup: NEEDS_MARKUP_PASS.test(text) };
+  const markupChars = traits & MARKUP ? MARKUP_CHARS.filter((c) => text.includes(c)).join("") : "";
+  return { text, invisible, markup: markupChars !== "", markupChars };
 }
 
 /** normalizeLine for a line of a prepared text: the same result, with the passes the text cannot need skipped. */
 export function normalizePreparedLine(line: string, prepared: PreparedText): string {
-  return tidyLine(line, true, prepared.invisible, prepared.markup);
+  // Most lines of a text with markup have none: a search for the few characters the text holds
+  // (often only the "_" of an e-mail address) spares them the markup pattern's scan.
+  return tidyLine(line, true, prepared.invisible, prepared.markup && hasAnyOf(line, prepared.markupChars));
+}
+
+function hasAnyOf(text: string, chars: string): boolean {
+  for (let i = 0; i < chars.length; i++) if (text.includes(chars[i]!)) return true;
+  return false;
 }
 
 function tidyLine(nfc: string, plainSpaces: boolean, invisible: boolean, markup: boolean): string {
@@ -78,7 +130,8 @@ function tidyLine(nfc: string, plainSpaces: boolean, invisible: boolean, markup:
 
 /** Collapses inner whitespace and trims; for values cut out of normalised text. */
 export function cleanValue(s: string): string {
-  return s.replace(/\s+/g, " ").trim();
+  // Most values are clean already: a look at their spaces spares building the same string again.
+  return isCollapsed(s) ? s : s.replace(/\s+/g, " ").trim();
 }
 
 // Folding table for the Basic Multilingual Plane: each code unit maps to one

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { allLettersOrNumbers, isLetterCode, isSpaceCode, moreWordsThan } from "../../extractors/text/chars.ts";
 import { allMatches } from "../../extractors/text/regex.ts";
-import { fold, normalizeLine, normalizePreparedLine, prepareText } from "../../extractors/text/normalize.ts";
+import { fold, NFC_STABLE_RANGES, normalizeLine, normalizePreparedLine, prepareText } from "../../extractors/text/normalize.ts";
 import { isoDate } from "../../extractors/fields/dates.ts";
 
 // The scanning helpers stand in for regexes and whole-line passes: each must answer exactly as what it replaces.
@@ -41,7 +41,7 @@ describe("allMatches", () => {
 
 describe("prepared text", () => {
   it("gives each line what normalizeLine gives it", () => {
-    const doc = "Sở\u00a0Công  Thương\u200b\n* **Rà soát** thủ tục\n  thụt lề \u2003 \n_Kính gửi:_ Sở Nội vụ\nvp_sct@quangtri.gov.vn";
+    const doc = "Sở\u00a0Công  Thương\u200b\n* **Rà soát** thủ tục\n  thụt lề \u2003 \n_Kính gửi:_ Sở Nội vụ\nvp_sct@quangtri.gov.vn\n*  ~~1302~~ <http://x.vn>\n  \u00ad*  mục";
     const prepared = prepareText(doc);
     const lines = prepared.text.split("\n");
     expect(lines.map((l) => normalizePreparedLine(l, prepared))).toEqual(doc.normalize("NFC").split("\n").map((l) => normalizeLine(l)));
@@ -51,6 +51,47 @@ describe("prepared text", () => {
     expect(prepareText("Sở Nội vụ\nPhòng Tổ chức")).toMatchObject({ invisible: false, markup: false });
     expect(prepareText("Sở Nội\u00ad vụ")).toMatchObject({ invisible: true, markup: false });
     expect(prepareText("**526**/VP")).toMatchObject({ invisible: false, markup: true });
+  });
+});
+
+describe("prepareText's single pass", () => {
+  const stable: string[] = [];
+  for (const [from, to] of NFC_STABLE_RANGES) {
+    for (let code = from; code <= to; code++) {
+      const c = String.fromCharCode(code);
+      if (c.normalize("NFC") === c) stable.push(c);
+    }
+  }
+
+  it("skips NFC only for units that no neighbour can change", () => {
+    // A unit whose decomposition starts with a starter keeps its marks to itself; then only a pair can compose.
+    expect(stable.filter((c) => /^\p{M}/u.test(c.normalize("NFD")))).toEqual([]);
+    const changed: string[] = [];
+    for (const a of stable) for (const b of stable) if ((a + b).normalize("NFC") !== a + b) changed.push(a + b);
+    expect(changed).toEqual([]);
+  });
+
+  // The passes as they were written before the single walk: NFC, then each question asked by its own scan.
+  const plainPrepare = (raw: string) => {
+    let text = raw.normalize("NFC");
+    let invisible = false;
+    if (/[\t\v\u00a0\u00ad\u1680\u2000-\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff]/.test(text)) {
+      text = text.replace(/[\t\v\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/g, " ");
+      invisible = /[\u200B-\u200D\u2060\uFEFF\u00AD]/.test(text);
+    }
+    const markupChars = [..."*~_<"].filter((c) => text.includes(c)).join("");
+    return { text, invisible, markup: /[*~_<]/.test(text), markupChars };
+  };
+
+  it("answers as the separate passes on generated texts", () => {
+    const pool = [..."aeo Đđ.\n", "ệ", "e\u0302\u0323", "\u0301", "\u00a0", "\u00ad", "\u2001", "\u2003", "\u200b", "\u3000", "\ufeff", "\t", "*", "_", "~", "<", "Ω", "\u2126", "가", "\u1100\u1161", "“", "▪", "😀"];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) % pool.length;
+    for (let n = 0; n < 3000; n++) {
+      let raw = "";
+      for (let k = n % 12; k >= 0; k--) raw += pool[next()];
+      expect(prepareText(raw), JSON.stringify(raw)).toEqual(plainPrepare(raw));
+    }
   });
 });
 
