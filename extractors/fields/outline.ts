@@ -1,6 +1,7 @@
 import type { Block } from "../model.ts";
 import { readLabel, type Label } from "../layout/labels.ts";
 import { fold } from "../text/normalize.ts";
+import { sameFold } from "./folded.ts";
 
 /**
  * The numbered outline of a letter's body: items nested by their label
@@ -15,6 +16,8 @@ export interface OutlineNode {
   ref: string;
   /** The item's own text without its label, with its continuation paragraphs. */
   text: string;
+  /** The text's fold, joined from its blocks' folds as the text is joined: read it through foldedText. */
+  folded: string;
   /** "Cơ quan thực hiện: ...", "Thời gian thực hiện: ..." lines of the item. */
   meta: string[];
   blocks: Block[];
@@ -28,14 +31,40 @@ const METADATA = /^(?:co quan|don vi|bo phan)\s+(?:thuc hien|chu tri|phoi hop|th
 
 const METADATA_START = /^[CcĐđBbTtKkSsNn]/;
 
-export function isMetadataLine(text: string): boolean {
-  return METADATA_START.test(text) && METADATA.test(fold(text.slice(0, 48)));
+export function isMetadataLine(text: string, folded?: string): boolean {
+  if (!METADATA_START.test(text)) return false;
+  // `folded` is fold(text) when the caller has it: its start is the fold of the text's start.
+  const start = text.slice(0, 48);
+  return METADATA.test(folded === undefined ? fold(start) : sameFold(start, folded.slice(0, 48)));
 }
 
 function styleKey(label: Label): string {
-  if (label.style === "multilevel") return `multilevel${label.raw.split(".").filter(Boolean).length}`;
+  if (label.style === "multilevel") return `multilevel${levelsOf(label.raw)}`;
   if (label.style === "bullet" || label.style === "star") return "bullet";
   return label.style;
+}
+
+/** `raw.split(".").filter(Boolean).length`: the number of non-empty parts between dots ("1.2." has 2). */
+function levelsOf(raw: string): number {
+  let levels = 0;
+  let inPart = false;
+  for (let i = 0; i < raw.length; i++) {
+    const dot = raw.charCodeAt(i) === 0x2e;
+    if (!dot && !inPart) levels++;
+    inPart = !dot;
+  }
+  return levels;
+}
+
+/** The outline under construction: roots, every node in creation order, and the open items. */
+interface Builder {
+  roots: OutlineNode[];
+  all: OutlineNode[];
+  /** The open items, outermost first, with their style keys beside them. */
+  stack: OutlineNode[];
+  keys: string[];
+  last: OutlineNode | null;
+  pending: { label: Label; block: Block } | null;
 }
 
 /**
@@ -43,74 +72,89 @@ function styleKey(label: Label): string {
  * item are standalone (a closing "Giao ..." paragraph is not part of item 5).
  */
 export function buildOutline(blocks: Block[]): OutlineNode[] {
-  const roots: OutlineNode[] = [];
-  const all: OutlineNode[] = [];
-  let stack: OutlineNode[] = [];
-  let last: OutlineNode | null = null;
-  let pending: { label: Label; block: Block } | null = null;
   const labels = blocks.map((b) => readLabel(b.text));
   let lastLabelled = findLastIndex(blocks, (b, i) => labels[i] !== null && !isMetadataLine(b.text.slice(labels[i]!.length)));
   // "7. Đối với các nội dung ...:" as the last item introduces the paragraph under it.
   if (lastLabelled >= 0 && /:\s*$/u.test(blocks[lastLabelled]!.text) && lastLabelled + 1 < blocks.length) lastLabelled++;
+  const builder: Builder = { roots: [], all: [], stack: [], keys: [], last: null, pending: null };
+  for (let index = 0; index < blocks.length; index++) addBlock(builder, blocks[index]!, labels[index]!, index, lastLabelled);
+  assignRefs(builder.roots, "");
+  return builder.roots;
+}
 
-  const newNode = (label: Label | null, text: string, block: Block, parent: OutlineNode | null): OutlineNode => {
-    const node: OutlineNode = { label, ref: "", text, meta: [], blocks: [block], children: [], parent, order: all.length };
-    all.push(node);
-    (parent ? parent.children : roots).push(node);
-    return node;
-  };
+function addBlock(b: Builder, block: Block, own: Label | null, index: number, lastLabelled: number): void {
+  if (own && own.length >= block.text.length && own.style !== "dash") {
+    b.pending = { label: own, block };
+    return;
+  }
+  let label: Label | null = own;
+  // Block texts are folded by other readers too (and cached): a node's fold is joined from them.
+  const blockFolded = fold(block.text);
+  let text = own ? block.text.slice(own.length) : block.text;
+  let folded = own ? blockFolded.slice(own.length) : blockFolded;
+  const carried = b.pending;
+  if (carried) {
+    label = carried.label;
+    text = block.text;
+    folded = blockFolded;
+    b.pending = null;
+  }
+  const last = b.last;
+  if (label && last && isMetadataLine(text, folded)) {
+    last.meta.push(text);
+    last.text += ` ${label.raw} ${text}`;
+    last.folded += ` ${fold(label.raw)} ${folded}`;
+    last.blocks.push(block);
+    return;
+  }
+  if (!label) {
+    addParagraph(b, block, text, folded, index, lastLabelled);
+    return;
+  }
+  const key = styleKey(label);
+  const at = b.keys.indexOf(key);
+  if (at >= 0) {
+    b.stack.length = at;
+    b.keys.length = at;
+  }
+  const parent = b.stack[b.stack.length - 1] ?? null;
+  const node = newNode(b, label, text, folded, carried ? carried.block : block, parent);
+  if (carried) node.blocks.push(block);
+  b.stack.push(node);
+  b.keys.push(key);
+  b.last = node;
+}
 
-  blocks.forEach((block, index) => {
-    const own = labels[index]!;
-    if (own && own.length >= block.text.length && own.style !== "dash") {
-      pending = { label: own, block };
-      return;
-    }
-    let label: Label | null = own;
-    let text = own ? block.text.slice(own.length) : block.text;
-    const carried = pending as { label: Label; block: Block } | null;
-    if (carried) {
-      label = carried.label;
-      text = block.text;
-      pending = null;
-    }
-    if (label && isMetadataLine(text) && last) {
-      last.meta.push(text);
-      last.text += ` ${label.raw} ${text}`;
-      last.blocks.push(block);
-      return;
-    }
-    if (!label) {
-      // A paragraph after a bulleted item that starts a new sentence closes the bullets and
-      // belongs to the item above them ("- ... - ... Trong quá trình thực hiện ...").
-      const owner = last && isBullet(last) && last.parent && /^\p{Lu}/u.test(text) ? last.parent : last;
-      if (owner && index <= lastLabelled && !isMetadataLine(text)) {
-        owner.text += ` ${text}`;
-        owner.blocks.push(block);
-        last = owner;
-      } else if (last && isMetadataLine(text)) {
-        last.meta.push(text);
-        last.text += ` ${text}`;
-        last.blocks.push(block);
-      } else {
-        newNode(null, text, block, null);
-        stack = [];
-        if (index > lastLabelled) last = null;
-      }
-      return;
-    }
-    const key = styleKey(label);
-    const at = stack.findIndex((n) => styleKey(n.label!) === key);
-    if (at >= 0) stack = stack.slice(0, at);
-    const parent = stack[stack.length - 1] ?? null;
-    const node = newNode(label, text, carried ? carried.block : block, parent);
-    if (carried) node.blocks.push(block);
-    stack.push(node);
-    last = node;
-  });
+/** An unnumbered paragraph: part of the item above it, that item's metadata, or a node of its own. */
+function addParagraph(b: Builder, block: Block, text: string, folded: string, index: number, lastLabelled: number): void {
+  const last = b.last;
+  // A paragraph after a bulleted item that starts a new sentence closes the bullets and
+  // belongs to the item above them ("- ... - ... Trong quá trình thực hiện ...").
+  const owner = last && isBullet(last) && last.parent && /^\p{Lu}/u.test(text) ? last.parent : last;
+  const metadata = owner !== null || last !== null ? isMetadataLine(text, folded) : false;
+  if (owner && index <= lastLabelled && !metadata) {
+    owner.text += ` ${text}`;
+    owner.folded += ` ${folded}`;
+    owner.blocks.push(block);
+    b.last = owner;
+  } else if (last && metadata) {
+    last.meta.push(text);
+    last.text += ` ${text}`;
+    last.folded += ` ${folded}`;
+    last.blocks.push(block);
+  } else {
+    newNode(b, null, text, folded, block, null);
+    b.stack.length = 0;
+    b.keys.length = 0;
+    if (index > lastLabelled) b.last = null;
+  }
+}
 
-  assignRefs(roots, "");
-  return roots;
+function newNode(b: Builder, label: Label | null, text: string, folded: string, block: Block, parent: OutlineNode | null): OutlineNode {
+  const node: OutlineNode = { label, ref: "", text, folded, meta: [], blocks: [block], children: [], parent, order: b.all.length };
+  b.all.push(node);
+  (parent ? parent.children : b.roots).push(node);
+  return node;
 }
 
 function assignRefs(nodes: OutlineNode[], prefix: string): void {
@@ -133,11 +177,11 @@ function assignRefs(nodes: OutlineNode[], prefix: string): void {
       own = node.label.raw;
     }
     node.ref = trimRef(prefix + own);
-    assignRefs(node.children, prefix + own + (/[.)]$/.test(own) ? "" : "."));
+    assignRefs(node.children, prefix + own + (own.endsWith(".") || own.endsWith(")") ? "" : "."));
   }
 }
 
-const trimRef = (ref: string) => ref.replace(/\.$/, "");
+const trimRef = (ref: string) => (ref.endsWith(".") ? ref.slice(0, -1) : ref);
 
 function isBullet(node: OutlineNode): boolean {
   const style = node.label?.style;
@@ -149,15 +193,30 @@ function findLastIndex<T>(items: T[], predicate: (item: T, index: number) => boo
   return -1;
 }
 
+// Where a piece's fold and the whole text's fold can differ: a surrogate (a lone one is kept by a
+// short text's fold and made U+FFFD by a long one's) or U+FFFD itself.
+const MAY_FOLD_APART = /[\ud800-\udfff\ufffd]/;
+
+/**
+ * fold(node.text) (of node.text.trim() when `trimmed`). The fold joined from the node's pieces is the same text (fold works per code
+ * unit) unless a piece holds a surrogate or U+FFFD: such a text is folded whole.
+ */
+export function foldedText(node: OutlineNode, trimmed = false): string {
+  if (MAY_FOLD_APART.test(node.folded)) return fold(trimmed ? node.text.trim() : node.text);
+  // Folding keeps white space white space: trimming the fold cuts what trimming the text cuts.
+  return trimmed ? node.folded.trim() : node.folded;
+}
+
 /** Every node in document order. */
 export function flatten(nodes: OutlineNode[]): OutlineNode[] {
   const out: OutlineNode[] = [];
-  const walk = (list: OutlineNode[]) => {
-    for (const n of list) {
-      out.push(n);
-      walk(n.children);
-    }
-  };
-  walk(nodes);
+  walk(nodes, out);
   return out.sort((a, b) => a.order - b.order);
+}
+
+function walk(list: OutlineNode[], out: OutlineNode[]): void {
+  for (const n of list) {
+    out.push(n);
+    walk(n.children, out);
+  }
 }

@@ -1,7 +1,10 @@
-import { isLetterCode, isSpaceCode, moreWordsThan } from "../text/chars.ts";
+import { moreWordsThan } from "../text/chars.ts";
 import { fold, foldOnce } from "../text/normalize.ts";
 import { allMatches } from "../text/regex.ts";
 import { capitalizeFirst } from "../text/vietnamese.ts";
+import { firstWordAndSpace, listSeparatorLength, PARTY_TAIL, splitListSeparators, startsWithLetter, TIDY_TAIL, trimTail } from "./party-chars.ts";
+import { sameFold } from "./folded.ts";
+import { predicateIndex } from "./predicates.ts";
 
 /**
  * Parties: the bodies and people a letter assigns work to. A party is a noun
@@ -93,90 +96,16 @@ const HEAD = new RegExp(
     ")(?![a-z])",
 );
 
-// Where a party's name ends and the predicate begins: a verb in lower case (a
-// capitalised "Tổng hợp" is part of a name), "(" or ":", a sentence end, or a
-// dash glued to the next word ("... và địa phương -Thời gian"). After a plural
-// marker ("các tổ chức", "những đơn vị") the word is a noun, not a verb.
-const PREDICATES = [
-  "tiếp tục", "có trách nhiệm", "chịu trách nhiệm", "chủ trì", "phối hợp", "thực hiện", "triển khai", "tổ chức",
-  "tăng cường", "chủ động", "khẩn trương", "nghiêm túc", "thường xuyên", "theo dõi", "rà soát", "xây dựng",
-  "tham mưu", "căn cứ", "cần", "phải", "kịp thời", "quán triệt", "đẩy mạnh", "nâng cao", "hướng dẫn", "kiểm tra",
-  "báo cáo", "bố trí", "lập", "đề xuất", "nghiên cứu", "làm", "hoàn thành", "tiếp thu", "chỉ đạo", "đôn đốc",
-  "giám sát", "cung cấp", "gửi", "trình", "xem xét", "phổ biến", "tuyên truyền", "sử dụng", "ban hành",
-  "cập nhật", "đảm bảo", "bảo đảm", "quản lý", "phê duyệt", "ưu tiên", "được", "theo chức năng", "tham gia",
-  "hỗ trợ", "rút kinh nghiệm", "thông báo", "tập trung", "sắp xếp", "thẩm định", "tổng hợp", "phân công",
-  "đăng ký", "tiếp nhận", "xử lý", "giải quyết", "vận động", "phát động", "quan tâm", "khắc phục", "chấn chỉnh",
-  "cử", "đã", "sẽ", "đồng thời", "kết hợp", "không", "chịu", "nhanh chóng", "điều chỉnh", "bổ sung", "sửa đổi",
-  "thành lập", "đề nghị", "yêu cầu", "giao", "nhận", "trả lời", "nêu", "là", "ở", "như", "để", "nhằm", "đưa",
-  "trong", "trên cơ sở", "tiến hành", "duy trì", "thực thi", "đánh giá", "quy định", "tích cực",
-];
-/** Predicates by their first word, longest first: a word lookup instead of a 110-way regex alternation. */
-const PREDICATES_BY_FIRST_WORD = new Map<string, string[]>();
-for (const p of PREDICATES) {
-  const first = p.split(" ")[0]!;
-  PREDICATES_BY_FIRST_WORD.set(first, [...(PREDICATES_BY_FIRST_WORD.get(first) ?? []), p].sort((a, b) => b.length - a.length));
-}
-const PLURAL_MARKERS = new Set(["các", "những", "mỗi", "Các", "Những", "Mỗi"]);
-/** Predicate words that are the second half of an adjective after these words: "sự nghiệp công lập". */
-const NOT_A_VERB_AFTER = new Map([["lập", new Set(["công", "độc", "tư"])]]);
-
-/** Index in `text` (searching from `from`) where a party's name ends, or -1. */
-function predicateIndex(text: string, from: number): number {
-  // Walks character codes with table tests: this loop runs over every party candidate's text.
-  const n = text.length;
-  for (let i = from; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x28 /* ( */ || (c === 0x3a /* : */ && !listColon(text, i))) return i;
-    if ((c === 0x2e /* . */ || c === 0x21 /* ! */ || c === 0x3f /* ? */) && (i + 1 === n || isSpaceCode(text.charCodeAt(i + 1)))) return i;
-    if (!isSpaceCode(c)) continue;
-    const next = text.charCodeAt(i + 1);
-    if (next === 0x3a || next === 0x28) return i;
-    if ((next === 0x2d /* - */ || next === 0x2013 /* – */) && i + 2 < n && !isSpaceCode(text.charCodeAt(i + 2))) return i;
-    const wordEnd = nextBoundary(text, i + 1);
-    if (wordEnd === i + 1) continue; // no word after the space: no predicate starts here
-    const word = text.slice(i + 1, wordEnd);
-    const candidates = PREDICATES_BY_FIRST_WORD.get(word);
-    if (!candidates || PLURAL_MARKERS.has(previousWord(text, i))) continue;
-    if (NOT_A_VERB_AFTER.get(word)?.has(previousWord(text, i).toLowerCase())) continue;
-    for (const p of candidates) {
-      const after = i + 1 + p.length;
-      if (text.startsWith(p, i + 1) && (after >= n || !isLetterCode(text.charCodeAt(after)))) return i;
-    }
-  }
-  return -1;
-}
-
-/**
- * A colon inside a party that introduces its members: "Chủ tịch UBND các huyện: Bình Sơn, Sơn Tịnh
- * và thị xã Đức Phổ" (a plural group, then names in capitals) names parties, not a predicate.
- */
-function listColon(text: string, at: number): boolean {
-  return /(?:^|\s)các(?:\s+\p{L}+){1,2}\s*$/u.test(text.slice(Math.max(0, at - 30), at)) && /^:\s*\p{Lu}/u.test(text.slice(at, at + 4));
-}
-
-function nextBoundary(text: string, from: number): number {
-  let j = from;
-  while (j < text.length && isLetterCode(text.charCodeAt(j))) j++;
-  return j;
-}
-
-function previousWord(text: string, spaceAt: number): string {
-  let j = spaceAt;
-  while (j > 0 && !isSpaceCode(text.charCodeAt(j - 1))) j--;
-  return text.slice(j, spaceAt);
-}
-
 const MAX_WORDS = 30;
 const LONE_DASH = /\s[-–](?=\s)/gu;
 
 /** A party phrase starting exactly at `from` in `text`, or null when no party starts there. */
-export function partyAt(text: string, from = 0): { phrase: string; end: number } | null {
+export function partyAt(text: string, from = 0, folded?: string): { phrase: string; end: number } | null {
   // Party names are short: a bounded window keeps repeated calls linear in the text.
   const rest = text.slice(from, from + 240);
-  // Every head word (the longest, "vien kiem sat", "tong cong ty") fits in the first 24 characters.
-  if (!/^[\p{L}]/u.test(rest) || !HEAD.test(fold(rest.slice(0, 24)))) return null;
+  if (!startsWithLetter(rest) || !HEAD.test(headWindow(rest, from, folded))) return null;
   // The head word always belongs to the name ("Ban quản lý", "Ban tổ chức"): look for the predicate after it.
-  const stop = predicateIndex(rest, /^\S+\s?/u.exec(rest)![0].length);
+  const stop = predicateIndex(rest, firstWordAndSpace(rest));
   // A semicolon ends a party: a list of parties puts it between them ("A; B; C chịu trách nhiệm").
   const semicolon = rest.indexOf(";");
   let end = stop >= 0 ? stop : rest.length;
@@ -191,9 +120,22 @@ export function partyAt(text: string, from = 0): { phrase: string; end: number }
     phrase = words.slice(0, i).join(" ");
     end = phrase.length;
   }
-  phrase = phrase.replace(/[\s,;\-–]+$/u, "");
+  phrase = trimTail(phrase, PARTY_TAIL);
   if (!phrase) return null;
   return { phrase, end: from + end };
+}
+
+/** Every head word (the longest, "vien kiem sat", "tong cong ty") fits in the first 24 characters. */
+const HEAD_SPAN = 24;
+
+/**
+ * The folded start of a candidate (`rest` = text from `from`) that HEAD reads; `folded` is the fold
+ * of the text or of a prefix of it, when the caller has one: then the window is a piece of it.
+ */
+function headWindow(rest: string, from: number, folded: string | undefined): string {
+  const window = rest.slice(0, HEAD_SPAN);
+  const end = from + window.length;
+  return folded !== undefined && end <= folded.length ? sameFold(window, folded.slice(from, end)) : fold(window);
 }
 
 // Split points inside a list of parties: ";", or "," / "và" before another party's head word.
@@ -215,7 +157,7 @@ export function splitParties(phrase: string): string[] {
       continue;
     }
     let current = "";
-    const tokens = part.includes(",") || part.includes("và") ? part.split(/(\s*,\s*|\s+và\s+)/u) : [part];
+    const tokens = part.includes(",") || part.includes("và") ? splitListSeparators(part) : [part];
     for (let i = 0; i < tokens.length; i += 2) {
       const piece = tokens[i]!;
       const sep = tokens[i - 1];
@@ -246,7 +188,10 @@ function splitOnCapitalCommas(list: string): string[] {
 }
 
 export function tidyParty(p: string): string {
-  return capitalizeFirst(p.replace(/^(?:và|cùng|với)\s+/u, "").replace(/[\s.,;:\-–]+$/u, "").trim());
+  // Only a piece that starts with "v" or "c" can start with a joining word.
+  const first = p.charCodeAt(0);
+  const joined = first === 0x76 || first === 0x63 ? p.replace(/^(?:và|cùng|với)\s+/u, "") : p;
+  return capitalizeFirst(trimTail(joined, TIDY_TAIL).trim());
 }
 
 // Openers that put the assignee right after them: "Giao Văn phòng Sở ...", "Đề nghị Liên đoàn ...".
@@ -274,31 +219,34 @@ export function assigneesAtStart(text: string, folded?: string): string[] {
     const colonList = /^(giam doc|thu truong|chu tich|lanh dao)\s*:\s*/.exec(rest);
     if (colonList) {
       const listStart = from + colonList[0].length;
-      const listed = partyList(text, listStart);
+      const listed = partyList(text, listStart, folded ?? head);
       if (listed.length) return listed;
     }
   }
-  const listed = partyList(text, from);
+  const listed = partyList(text, from, folded ?? head);
   if (listed.length) return listed;
   return chairing(text, folded);
 }
 
 /** A run of parties from `from`: "A, B và C phối hợp ..." → [A, B, C]. */
-function partyList(text: string, from: number): string[] {
-  const first = partyAt(text, from);
+function partyList(text: string, from: number, folded?: string): string[] {
+  const first = partyAt(text, from, folded);
   if (!first) return [];
   const parts = [first.phrase];
   // Further parties joined by "," or ";" before the predicate: "Trung tâm A, Trung tâm B tăng cường ...".
   let end = first.end;
   for (;;) {
-    const sep = /^\s*[,;]\s*|^\s+và\s+/u.exec(text.slice(end));
-    if (!sep) break;
-    const next = partyAt(text, end + sep[0].length);
+    const sep = listSeparatorLength(text, end);
+    if (sep < 0) break;
+    const next = partyAt(text, end + sep, folded);
     if (!next) break;
     parts.push(next.phrase);
     end = next.end;
   }
-  return parts.flatMap(splitParties);
+  if (parts.length === 1) return splitParties(parts[0]!);
+  const out: string[] = [];
+  for (const part of parts) out.push(...splitParties(part));
+  return out;
 }
 
 /** "Trên cơ sở ..., Sở Tài chính chủ trì, phối hợp với ..." → ["Sở Tài chính"]. */
@@ -334,7 +282,7 @@ export function collaboratorsIn(text: string, folded = fold(text)): string[] {
       out.push(...splitOnCapitalCommas(text.slice(from + colon[0].length, end)).flatMap((p) => splitParties(p)));
       continue;
     }
-    const list = partyList(text, from);
+    const list = partyList(text, from, folded);
     if (list.length) out.push(...list);
     from = 0;
   }
@@ -366,11 +314,11 @@ export function leadInParties(text: string): string[] {
   const verbs = [...folded.matchAll(/(?:yeu cau|de nghi|chi dao|quan triet|giao|dong chi [^,]{0,40}? de nghi)(?:,\s*(?:quan triet|chi dao|yeu cau))?\s+/g)];
   for (let i = verbs.length - 1; i >= 0; i--) {
     const v = verbs[i]!;
-    const parties = partyList(text, v.index + v[0].length);
+    const parties = partyList(text, v.index + v[0].length, folded);
     if (parties.length) return parties;
   }
   // "Lãnh đạo Sở chỉ đạo các Phòng ban chuyên môn thực hiện ..." is covered above; a sentence that starts with its party:
-  return partyList(text, 0);
+  return partyList(text, 0, folded);
 }
 
 /** "..., nếu có vướng mắc đề nghị các đơn vị, địa phương báo cáo ...": the party an assigning verb addresses. */

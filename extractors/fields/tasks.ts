@@ -1,10 +1,12 @@
 import type { Task } from "../../schemas/extraction.ts";
 import type { Block, TextModel } from "../model.ts";
 import { blockSpan } from "../model.ts";
+import { isSpaceCode } from "../text/chars.ts";
 import { fold } from "../text/normalize.ts";
-import { buildOutline, flatten, type OutlineNode } from "./outline.ts";
-import { addressedParties, assigneesAtStart, collaboratorsIn, dedupe, firstPartyIn, leadInParties, partyAt, splitParties, subjectAfterClause } from "./parties.ts";
-import { deadlineIn } from "./deadlines.ts";
+import { buildOutline, flatten, foldedText, type OutlineNode } from "./outline.ts";
+import { addressedParties, assigneesAtStart, collaboratorsIn, firstPartyIn, leadInParties, partyAt, splitParties, subjectAfterClause } from "./parties.ts";
+import { deadlineIn, deadlinesIn } from "./deadlines.ts";
+import { sameFold } from "./folded.ts";
 import { placesOnly } from "./places.ts";
 import type { Regions } from "./regions.ts";
 
@@ -57,30 +59,22 @@ function tasksOf(blocks: Block[], context: Context): Task[] {
 
 function itemTask(node: OutlineNode, nodes: OutlineNode[], context: Context): Task | null {
   if (node.children.some((c) => c.label)) return null; // a heading
+  if (inNonTaskSection(node)) return null;
+  // The item's text folded once: the tests below read pieces of it.
+  const textFolded = foldedText(node);
   // A section ("I. Đánh giá chung", with paragraphs but no items) of a kind that describes is not a task either.
-  const section = node.label!.style === "roman" && NON_TASK_SECTION.test(fold(node.text.trim().slice(0, 40)));
-  if (section || inNonTaskSection(node)) return null;
-  const folded = openingWords(node.text);
+  if (node.label!.style === "roman" && NON_TASK_SECTION.test(sameFold(node.text.trim().slice(0, 40), textFolded.trim().slice(0, 40)))) return null;
+  const folded = openingWords(node.text, textFolded);
   if (node.label!.style === "article" && DISPOSITIVE.test(folded)) return null;
   if (/^da\s/.test(folded) || !THREE_WORDS.test(node.text)) return null; // "Đã hoàn thành ...": a result
   if (placesOnly(node.text)) return null;
 
   const meta = groupMetadata(node);
-  const own = ownText(node);
-  let assignees: string[] = [];
-  let collaborators: string[] = [];
+  const [own, ownFolded] = ownText(node, textFolded);
+  const named = metaParties(meta);
+  let assignees = named.assignees.length ? [...named.assignees] : [];
+  let collaborators = named.collaborators;
   let confidence = 0.9;
-  // "Cơ quan chủ trì: A" gives the assignee, "Cơ quan phối hợp: B, C" the collaborators.
-  const partners = meta.find((m) => PARTNERS_LINE.test(fold(m)));
-  const responsible = meta.find((m) => m !== partners && /^(?:co quan|don vi|bo phan|trach nhiem)/.test(fold(m)));
-  if (responsible) {
-    const value = metadataValue(responsible);
-    assignees = assigneesAtStart(value);
-    collaborators = collaboratorsIn(value);
-  }
-  if (partners) collaborators = [...collaborators, ...assigneesAtStart(metadataValue(partners))];
-  // The item's own text is folded once here for every test below that reads it folded.
-  const ownFolded = fold(own);
   if (!assignees.length) assignees = assigneesAtStart(own, ownFolded);
   // "..., nếu có vướng mắc đề nghị các đơn vị, địa phương báo cáo ...": the party the item addresses.
   if (!assignees.length) assignees = addressedParties(own);
@@ -89,7 +83,7 @@ function itemTask(node: OutlineNode, nodes: OutlineNode[], context: Context): Ta
     assignees = inheritedAssignees(node, nodes, context);
     confidence = assignees.length ? 0.75 : 0.4;
   }
-  collaborators = notAssignees(dedupe([...collaborators, ...collaboratorsIn(own, ownFolded)]), assignees);
+  collaborators = distinctOthers([...collaborators, ...collaboratorsIn(own, ownFolded)], assignees);
   // Without metadata lines the text is the item's own, already folded.
   const deadline = meta.length ? deadlineIn([own, ...meta].join(" ")) : deadlineIn(own, {}, ownFolded);
   return {
@@ -103,16 +97,69 @@ function itemTask(node: OutlineNode, nodes: OutlineNode[], context: Context): Ta
   };
 }
 
+interface MetaParties {
+  assignees: string[];
+  collaborators: string[];
+}
+
+const NO_META: MetaParties = { assignees: [], collaborators: [] };
+const metaCache = new WeakMap<string[], MetaParties>();
+
+/**
+ * "Cơ quan chủ trì: A" gives the assignee, "Cơ quan phối hợp: B, C" the collaborators. Memoised
+ * per list of lines: every item of a group reads its closing lines (groupMetadata returns that list).
+ * The lists belong to one outline, so a weak map lets its entries go with it.
+ */
+function metaParties(meta: string[]): MetaParties {
+  if (!meta.length) return NO_META;
+  let named = metaCache.get(meta);
+  if (!named) {
+    named = readMetaParties(meta);
+    metaCache.set(meta, named);
+  }
+  return named;
+}
+
+function readMetaParties(meta: string[]): MetaParties {
+  let assignees: string[] = [];
+  let collaborators: string[] = [];
+  // Each line folded once for both searches.
+  const folded = meta.map((m) => fold(m));
+  const partners = meta.find((m, i) => PARTNERS_LINE.test(folded[i]!));
+  const responsible = meta.find((m, i) => m !== partners && /^(?:co quan|don vi|bo phan|trach nhiem)/.test(folded[i]!));
+  if (responsible) {
+    const value = metadataValue(responsible);
+    assignees = assigneesAtStart(value);
+    collaborators = collaboratorsIn(value);
+  }
+  if (partners) collaborators = [...collaborators, ...assigneesAtStart(metadataValue(partners))];
+  return { assignees, collaborators };
+}
+
+/** `/:\s*$/u.test(text)`, read from the end instead of tried at every position. */
+export function endsWithColon(text: string): boolean {
+  let last = text.length - 1;
+  while (last >= 0 && isSpaceCode(text.charCodeAt(last))) last--;
+  return last >= 0 && text.charCodeAt(last) === 0x3a;
+}
+
+function leadingSpaces(text: string): number {
+  let i = 0;
+  while (i < text.length && isSpaceCode(text.charCodeAt(i))) i++;
+  return i;
+}
+
 /** An unnumbered paragraph is a task when it assigns work: "Giao X ...", "X giao Y ...", or a deadline. */
 function paragraphTask(node: OutlineNode, nodes: OutlineNode[], context: Context): Task | null {
   const text = node.text.trim();
-  const folded = fold(text);
-  if (/:\s*$/.test(text) || NARRATIVE.test(folded)) return null;
+  const folded = foldedText(node, true);
+  if (endsWithColon(text) || NARRATIVE.test(folded)) return null;
   const opener = ASSIGNING_OPENER.test(folded);
   const giao = /\sgiao(?:\s+cho)?\s+(?=\S)/.exec(folded);
   const delegated = giao && partyAt(text, giao.index + giao[0].length) !== null && /^\p{Lu}/u.test(text.slice(giao.index + giao[0].length));
-  const deadline = deadlineIn(text, { strict: true }, folded);
-  if (!opener && !delegated && !deadline) return null;
+  // Read both ways at once: the strict reading decides, the loose one is the task's deadline.
+  const deadline = deadlinesIn(text, folded);
+  if (!opener && !delegated && !deadline.strict) return null;
   let assignees = assigneesAtStart(text, folded);
   if (!assignees.length && delegated) assignees = assigneesAtStart(text.slice(giao!.index + 1), folded.slice(giao!.index + 1));
   if (!assignees.length) assignees = firstPartyIn(text);
@@ -122,7 +169,7 @@ function paragraphTask(node: OutlineNode, nodes: OutlineNode[], context: Context
     text,
     assignees,
     collaborators: notAssignees(collaboratorsIn(text, folded), assignees),
-    deadline: deadlineIn(text, {}, folded),
+    deadline: deadline.loose,
     confidence: 0.7,
     span: spanOf(node.blocks),
   };
@@ -135,21 +182,79 @@ function notAssignees(collaborators: string[], assignees: string[]): string[] {
   return collaborators.filter((c) => !assigned.has(fold(c)));
 }
 
+/** notAssignees(dedupe(parties), assignees) with each party folded once for both tests. */
+function distinctOthers(parties: string[], assignees: string[]): string[] {
+  if (!parties.length) return [];
+  const assigned = new Set(assignees.map(fold));
+  const seen = new Set<string>();
+  return parties.filter((p) => {
+    const key = fold(p);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return !assigned.has(key);
+  });
+}
+
 /**
  * The first words of an item, folded, for the section and article tests: punctuation OCR puts
  * between two words of one phrase ("Công, nhận", "Mục. đích") is dropped.
  */
-function openingWords(text: string): string {
-  return fold(text.slice(0, 48).trim()).replace(/(?<=[a-z])[,.;:'`](?= [a-z])/g, "");
+function openingWords(text: string, textFolded?: string): string {
+  const opening = text.slice(0, 48).trim();
+  return withoutGluedPunctuation(textFolded === undefined ? fold(opening) : sameFold(opening, textFolded.slice(0, 48).trim()));
 }
 
-function ownText(node: OutlineNode): string {
+/** Punctuation that OCR glues between two folded words. */
+const isGlued = (code: number) => code === 0x2c || code === 0x2e || code === 0x3b || code === 0x3a || code === 0x27 || code === 0x60;
+const isAsciiLower = (code: number) => code >= 0x61 && code <= 0x7a;
+
+/**
+ * `s.replace(/(?<=[a-z])[,.;:'`](?= [a-z])/g, "")` as one walk: every test reads the input, not
+ * the output, so each mark is dropped or kept on its own.
+ */
+export function withoutGluedPunctuation(s: string): string {
+  let out = "";
+  let kept = 0;
+  // A glued mark stands right before a space: only the spaces need looking at.
+  for (let space = s.indexOf(" ", 2); space >= 0 && space + 1 < s.length; space = s.indexOf(" ", space + 1)) {
+    const i = space - 1;
+    if (!isGlued(s.charCodeAt(i)) || !isAsciiLower(s.charCodeAt(i - 1)) || !isAsciiLower(s.charCodeAt(space + 1))) continue;
+    out += s.slice(kept, i);
+    kept = i + 1;
+  }
+  return kept ? out + s.slice(kept) : s;
+}
+
+/**
+ * The item's own text (without its metadata lines and a trailing list mark) and its fold, for
+ * every test that reads it folded: the fold is cut from the text's fold where the text is cut.
+ */
+function ownText(node: OutlineNode, textFolded: string): [string, string] {
   let text = node.text;
+  let folded = textFolded;
   for (const m of node.meta) {
     const i = text.lastIndexOf(m);
-    if (i >= 0) text = text.slice(0, i) + text.slice(i + m.length);
+    if (i < 0) continue;
+    text = text.slice(0, i) + text.slice(i + m.length);
+    folded = folded.slice(0, i) + folded.slice(i + m.length);
   }
-  return text.replace(/\s[-–*+]\s*$/u, "").trim();
+  const cut = withoutTrailingMark(text);
+  const own = cut.trim();
+  const start = leadingSpaces(cut);
+  return [own, sameFold(own, folded.slice(start, start + own.length))];
+}
+
+const isTrailingMark = (code: number) => code === 0x2d || code === 0x2013 || code === 0x2a || code === 0x2b;
+
+/**
+ * `text.replace(/\s[-–*+]\s*$/u, "")` without a scan from every position: the one place it can
+ * match is the last non-space character, a mark with a space before it.
+ */
+export function withoutTrailingMark(text: string): string {
+  let last = text.length - 1;
+  while (last >= 0 && isSpaceCode(text.charCodeAt(last))) last--;
+  if (last < 1 || !isTrailingMark(text.charCodeAt(last)) || !isSpaceCode(text.charCodeAt(last - 1))) return text;
+  return text.slice(0, last - 1);
 }
 
 const describingSection = new WeakMap<OutlineNode, boolean>();
@@ -159,7 +264,7 @@ function inNonTaskSection(node: OutlineNode): boolean {
   for (let p = node.parent; p; p = p.parent) {
     let describes = describingSection.get(p);
     if (describes === undefined) {
-      const head = openingWords(p.text);
+      const head = openingWords(p.text, foldedText(p));
       // A decision's dispositive article lists what it decides ("Điều 1. Công nhận ... gồm: 1. ... 2. ...").
       describes = NON_TASK_SECTION.test(head) || (p.label?.style === "article" && DISPOSITIVE.test(head));
       describingSection.set(p, describes);
@@ -196,7 +301,7 @@ function inheritedAssignees(node: OutlineNode, nodes: OutlineNode[], context: Co
   for (let k = nodes.indexOf(root) - 1; k >= 0; k--) {
     const candidate = nodes[k]!;
     if (candidate.label) continue;
-    if (/:\s*$/u.test(candidate.text.trim())) {
+    if (endsWithColon(candidate.text)) {
       const lead = leadInOf(candidate);
       if (lead.length) return lead;
     }
@@ -237,7 +342,7 @@ function readHeadingParties(p: OutlineNode): string[] {
   if (whole && whole.end >= heading.replace(/[:.]\s*$/u, "").length - 1) return splitParties(whole.phrase);
   const named = assigneesAtStart(heading);
   if (named.length) return named;
-  return /:\s*$/u.test(heading) ? leadInParties(heading) : [];
+  return endsWithColon(heading) ? leadInParties(heading) : [];
 }
 
 function rootOf(node: OutlineNode): OutlineNode {
@@ -247,7 +352,8 @@ function rootOf(node: OutlineNode): OutlineNode {
 }
 
 function spanOf(blocks: Block[]) {
-  const first = blockSpan(blocks[0]!);
-  const last = blockSpan(blocks[blocks.length - 1]!);
-  return { ...first, end: last.end };
+  // blockSpan makes a new span: it is the task's own to end where the last block ends.
+  const span = blockSpan(blocks[0]!);
+  if (blocks.length > 1) span.end = blockSpan(blocks[blocks.length - 1]!).end;
+  return span;
 }

@@ -1,5 +1,5 @@
 import { fold } from "./normalize.ts";
-import { allLettersOrNumbers } from "./chars.ts";
+import { allLettersOrNumbers, isLetterCode } from "./chars.ts";
 
 /**
  * Casing for Vietnamese text. (JavaScript's `\b` and `\w` are
@@ -15,7 +15,8 @@ const HAS_LOWER = /\p{Ll}/u;
 const TWO_UPPER = /\p{Lu}[^]*\p{Lu}/u;
 
 export function capitalizeFirst(s: string): string {
-  const i = s.search(/\p{L}/u);
+  // Most texts start with a letter of the BMP: the search is needed only when they do not.
+  const i = isLetterCode(s.charCodeAt(0)) ? 0 : s.search(/\p{L}/u);
   if (i < 0) return s;
   const upper = s[i]!.toUpperCase();
   // Most names already start with a capital: no need to build the same string again.
