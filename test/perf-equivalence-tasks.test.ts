@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isLetterCode, isSpaceCode } from "../extractors/text/chars.ts";
+import { isLetterCode, isSpaceCode, trimEndOf } from "../extractors/text/chars.ts";
 import { fold } from "../extractors/text/normalize.ts";
 import { allMatches } from "../extractors/text/regex.ts";
 import { capitalizeFirst } from "../extractors/text/vietnamese.ts";
@@ -8,7 +8,7 @@ import { deadlineIn, deadlinesIn } from "../extractors/fields/deadlines.ts";
 import { sameFold } from "../extractors/fields/folded.ts";
 import { buildOutline, flatten, foldedText, isMetadataLine } from "../extractors/fields/outline.ts";
 import { readPlainText } from "../extractors/readers/text.ts";
-import { firstWordAndSpace, listSeparatorLength, PARTY_TAIL, splitListSeparators, startsWithLetter, TIDY_TAIL, trimTail } from "../extractors/fields/party-chars.ts";
+import { firstWordAndSpace, listSeparatorLength, PARTY_TAIL, splitListSeparators, startsWithLetter, TIDY_TAIL } from "../extractors/fields/party-chars.ts";
 import { PREDICATES, predicateIndex } from "../extractors/fields/predicates.ts";
 import { endsWithColon, withoutGluedPunctuation, withoutTrailingMark } from "../extractors/fields/tasks.ts";
 
@@ -42,10 +42,10 @@ describe("party character walks", () => {
     for (const s of MIXED.filter((t) => /^\S/u.test(t))) expect(firstWordAndSpace(s), JSON.stringify(s)).toBe(/^\S+\s?/u.exec(s)![0].length);
   });
 
-  it("trimTail is the trailing-class replace partyAt and tidyParty ran", () => {
+  it("trimEndOf is the trailing-class replace partyAt and tidyParty ran", () => {
     for (const s of MIXED) {
-      expect(trimTail(s, PARTY_TAIL), JSON.stringify(s)).toBe(s.replace(/[\s,;\-–]+$/u, ""));
-      expect(trimTail(s, TIDY_TAIL), JSON.stringify(s)).toBe(s.replace(/[\s.,;:\-–]+$/u, ""));
+      expect(trimEndOf(s, PARTY_TAIL), JSON.stringify(s)).toBe(s.replace(/[\s,;\-–]+$/u, ""));
+      expect(trimEndOf(s, TIDY_TAIL), JSON.stringify(s)).toBe(s.replace(/[\s.,;:\-–]+$/u, ""));
     }
   });
 

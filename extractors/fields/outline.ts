@@ -193,18 +193,10 @@ function findLastIndex<T>(items: T[], predicate: (item: T, index: number) => boo
   return -1;
 }
 
-// Where a piece's fold and the whole text's fold can differ: a surrogate (a lone one is kept by a
-// short text's fold and made U+FFFD by a long one's) or U+FFFD itself.
-const MAY_FOLD_APART = /[\ud800-\udfff\ufffd]/;
-
-/**
- * fold(node.text) (of node.text.trim() when `trimmed`). The fold joined from the node's pieces is the same text (fold works per code
- * unit) unless a piece holds a surrogate or U+FFFD: such a text is folded whole.
- */
+/** fold(node.text) (of node.text.trim() when `trimmed`), from the fold joined from the node's pieces. */
 export function foldedText(node: OutlineNode, trimmed = false): string {
-  if (MAY_FOLD_APART.test(node.folded)) return fold(trimmed ? node.text.trim() : node.text);
   // Folding keeps white space white space: trimming the fold cuts what trimming the text cuts.
-  return trimmed ? node.folded.trim() : node.folded;
+  return trimmed ? sameFold(node.text.trim(), node.folded.trim()) : sameFold(node.text, node.folded);
 }
 
 /** Every node in document order. */

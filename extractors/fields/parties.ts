@@ -1,8 +1,8 @@
-import { moreWordsThan } from "../text/chars.ts";
+import { moreWordsThan, trimEndOf } from "../text/chars.ts";
 import { fold, foldOnce } from "../text/normalize.ts";
 import { allMatches } from "../text/regex.ts";
 import { capitalizeFirst } from "../text/vietnamese.ts";
-import { firstWordAndSpace, listSeparatorLength, PARTY_TAIL, splitListSeparators, startsWithLetter, TIDY_TAIL, trimTail } from "./party-chars.ts";
+import { firstWordAndSpace, listSeparatorLength, PARTY_TAIL, splitListSeparators, startsWithLetter, TIDY_TAIL } from "./party-chars.ts";
 import { sameFold } from "./folded.ts";
 import { predicateIndex } from "./predicates.ts";
 
@@ -120,7 +120,7 @@ export function partyAt(text: string, from = 0, folded?: string): { phrase: stri
     phrase = words.slice(0, i).join(" ");
     end = phrase.length;
   }
-  phrase = trimTail(phrase, PARTY_TAIL);
+  phrase = trimEndOf(phrase, PARTY_TAIL);
   if (!phrase) return null;
   return { phrase, end: from + end };
 }
@@ -191,7 +191,7 @@ export function tidyParty(p: string): string {
   // Only a piece that starts with "v" or "c" can start with a joining word.
   const first = p.charCodeAt(0);
   const joined = first === 0x76 || first === 0x63 ? p.replace(/^(?:và|cùng|với)\s+/u, "") : p;
-  return capitalizeFirst(trimTail(joined, TIDY_TAIL).trim());
+  return capitalizeFirst(trimEndOf(joined, TIDY_TAIL).trim());
 }
 
 // Openers that put the assignee right after them: "Giao Văn phòng Sở ...", "Đề nghị Liên đoàn ...".

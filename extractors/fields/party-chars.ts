@@ -1,4 +1,4 @@
-import { isLetterCode, isSpaceCode } from "../text/chars.ts";
+import { isLetterCode, isSpaceCode, skipSpaces } from "../text/chars.ts";
 
 /**
  * Character tests the party rules run on every candidate, written as walks over
@@ -21,21 +21,10 @@ export function firstWordAndSpace(s: string): number {
   return i < s.length ? i + 1 : i;
 }
 
-/** Code units of "," ";" "-" "–": with white space, what partyAt trims from a party's end. */
+/** Code units of "," ";" "-" "–": with white space, what partyAt trims from a party's end (trimEndOf). */
 export const PARTY_TAIL = [0x2c, 0x3b, 0x2d, 0x2013];
 /** And "." ":" as well: what tidyParty trims. */
 export const TIDY_TAIL = [0x2e, 0x2c, 0x3b, 0x3a, 0x2d, 0x2013];
-
-/** `s.replace(/[\s<tail>]+$/u, "")`: the text without its trailing white space and `tail` characters. */
-export function trimTail(s: string, tail: number[]): string {
-  let end = s.length;
-  while (end > 0) {
-    const code = s.charCodeAt(end - 1);
-    if (!isSpaceCode(code) && !tail.includes(code)) break;
-    end--;
-  }
-  return end === s.length ? s : s.slice(0, end);
-}
 
 /**
  * The length of the separator at `from` between two parties of a list, or -1:
@@ -78,10 +67,4 @@ function nextListSeparator(text: string, from: number): [number, number] | null 
   let start = anchor;
   while (start > from && isSpaceCode(text.charCodeAt(start - 1))) start--;
   return [start, skipSpaces(text, anchor + (atComma ? 1 : 2))];
-}
-
-function skipSpaces(text: string, from: number): number {
-  let i = from;
-  while (i < text.length && isSpaceCode(text.charCodeAt(i))) i++;
-  return i;
 }

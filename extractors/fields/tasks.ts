@@ -1,7 +1,7 @@
 import type { Task } from "../../schemas/extraction.ts";
 import type { Block, TextModel } from "../model.ts";
 import { blockSpan } from "../model.ts";
-import { isSpaceCode } from "../text/chars.ts";
+import { isSpaceCode, skipSpaces } from "../text/chars.ts";
 import { fold } from "../text/normalize.ts";
 import { buildOutline, flatten, foldedText, type OutlineNode } from "./outline.ts";
 import { addressedParties, assigneesAtStart, collaboratorsIn, firstPartyIn, leadInParties, partyAt, splitParties, subjectAfterClause } from "./parties.ts";
@@ -138,15 +138,15 @@ function readMetaParties(meta: string[]): MetaParties {
 
 /** `/:\s*$/u.test(text)`, read from the end instead of tried at every position. */
 export function endsWithColon(text: string): boolean {
-  let last = text.length - 1;
-  while (last >= 0 && isSpaceCode(text.charCodeAt(last))) last--;
+  const last = lastNonSpace(text);
   return last >= 0 && text.charCodeAt(last) === 0x3a;
 }
 
-function leadingSpaces(text: string): number {
-  let i = 0;
-  while (i < text.length && isSpaceCode(text.charCodeAt(i))) i++;
-  return i;
+/** The index of the text's last character that is not white space, or -1. */
+function lastNonSpace(text: string): number {
+  let last = text.length - 1;
+  while (last >= 0 && isSpaceCode(text.charCodeAt(last))) last--;
+  return last;
 }
 
 /** An unnumbered paragraph is a task when it assigns work: "Giao X ...", "X giao Y ...", or a deadline. */
@@ -240,7 +240,7 @@ function ownText(node: OutlineNode, textFolded: string): [string, string] {
   }
   const cut = withoutTrailingMark(text);
   const own = cut.trim();
-  const start = leadingSpaces(cut);
+  const start = skipSpaces(cut, 0);
   return [own, sameFold(own, folded.slice(start, start + own.length))];
 }
 
@@ -251,8 +251,7 @@ const isTrailingMark = (code: number) => code === 0x2d || code === 0x2013 || cod
  * match is the last non-space character, a mark with a space before it.
  */
 export function withoutTrailingMark(text: string): string {
-  let last = text.length - 1;
-  while (last >= 0 && isSpaceCode(text.charCodeAt(last))) last--;
+  const last = lastNonSpace(text);
   if (last < 1 || !isTrailingMark(text.charCodeAt(last)) || !isSpaceCode(text.charCodeAt(last - 1))) return text;
   return text.slice(0, last - 1);
 }

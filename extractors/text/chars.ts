@@ -43,20 +43,34 @@ export function moreWordsThan(s: string, max: number): boolean {
   return false;
 }
 
-/** `s.replace(/[\s\-–]+$/u, "")`: drops the spaces and dashes a phrase ends with, without a pattern's scan of all of it. */
-export function trimEndSpacesAndDashes(s: string): string {
-  return trimEndWhere(s, (code) => code === 0x2d || code === 0x2013 || isSpaceCode(code));
+/**
+ * `s.replace(/[\s<tail>]+$/u, "")`: the text without the white space and `tail` characters it ends
+ * with, found from the end instead of by a pattern's scan of all of it.
+ */
+export function trimEndOf(s: string, tail: readonly number[]): string {
+  let end = s.length;
+  while (end > 0) {
+    const code = s.charCodeAt(end - 1);
+    if (!isSpaceCode(code) && !tail.includes(code)) break;
+    end--;
+  }
+  return end === s.length ? s : s.slice(0, end);
 }
+
+const DASHES = [0x2d, 0x2013];
+const STOPS = [0x2e, 0x3b, 0x2c, 0x3a];
+
+/** `s.replace(/[\s\-–]+$/u, "")`: drops the spaces and dashes a phrase ends with. */
+export const trimEndSpacesAndDashes = (s: string) => trimEndOf(s, DASHES);
 
 /** `s.replace(/[\s.;,:]+$/u, "")`: drops the spaces and punctuation a value ends with. */
-export function trimEndSpacesAndStops(s: string): string {
-  return trimEndWhere(s, (code) => code === 0x2e || code === 0x3b || code === 0x2c || code === 0x3a || isSpaceCode(code));
-}
+export const trimEndSpacesAndStops = (s: string) => trimEndOf(s, STOPS);
 
-function trimEndWhere(s: string, dropped: (code: number) => boolean): string {
-  let end = s.length;
-  while (end > 0 && dropped(s.charCodeAt(end - 1))) end--;
-  return end === s.length ? s : s.slice(0, end);
+/** The index of the first character at or after `from` that is not white space (the length when none is). */
+export function skipSpaces(text: string, from: number): number {
+  let i = from;
+  while (i < text.length && isSpaceCode(text.charCodeAt(i))) i++;
+  return i;
 }
 
 /** `/\s/.test(s)`, by the table. */
