@@ -53,7 +53,7 @@ const MAX_SNIFFED_LAYERS = 8;
 export async function decodedSize(data: Uint8Array, chain: FilterName[], cap: number, earlyChange = 1): Promise<number> {
   // Most streams (fonts, page contents) are plain Flate and small enough that even a worst-case
   // ratio stays small: inflate those in one synchronous call, far cheaper than a stream pipeline.
-  if (chain.every((f) => f === "FlateDecode") && data.length * MAX_FLATE_RATIO ** chain.length <= SYNC_BOUND) return inflatedSizeSync(data, chain.length);
+  if (chain.every((f) => f === "FlateDecode") && flateWorstCase(data.length, chain.length) <= SYNC_BOUND) return inflatedSizeSync(data, chain.length);
   return new Promise((resolve) => {
     let total = 0;
     let settled = false;
@@ -138,7 +138,7 @@ const mb = (n: number) => `${Math.round(n / 1024 / 1024)} MB`;
 
 /**
  * The most a stream can decode to whatever its data holds, when that is known: Flate-only chains,
- * by deflate's ceiling per layer (one byte more per layer covers rounding). Other filters and
+ * by deflate's ceiling per layer. Other filters and
  * sniffed streams are unbounded here: they are always decoded.
  */
 export function worstDecodedSize(stream: PdfStreamInfo): number {
@@ -146,11 +146,16 @@ export function worstDecodedSize(stream: PdfStreamInfo): number {
   let worst = 0;
   for (const chain of stream.chains) {
     if (!chain.every((f) => f === "FlateDecode")) return Infinity;
-    let size = stream.end - stream.start;
-    for (let layer = 0; layer < chain.length; layer++) size = (size + 1) * MAX_FLATE_RATIO;
-    worst = Math.max(worst, size);
+    worst = Math.max(worst, flateWorstCase(stream.end - stream.start, chain.length));
   }
   return worst;
+}
+
+/** The most `length` bytes can inflate to through `layers` Flate layers (one byte more per layer covers rounding). */
+function flateWorstCase(length: number, layers: number): number {
+  let size = length;
+  for (let layer = 0; layer < layers; layer++) size = (size + 1) * MAX_FLATE_RATIO;
+  return size;
 }
 
 /**
