@@ -148,6 +148,15 @@ describe("signature pages", () => {
     }
   });
 
+  it("places the widgets it can on a tree pdf.js cannot walk whole, without a stray rejection of pdf.js's own (it ended the worker)", async () => {
+    // A kid that is an array, not a page: pdf.js's getPageIndex failed on it and left a promise rejected.
+    const bytes = latin1(signedPdf({ ...TREE, 3: TREE[3]!.replace("[5 0 R 6 0 R]", "[5 0 R 9 0 R 6 0 R]") }, true));
+    const signatures = readRawSignatures(bytes);
+    const pages = await signaturePages(bytes, signatures);
+    expect(pdfJsAsked.count).toBe(1);
+    expect(signatures.map((s) => pages.get(s))).toEqual([undefined, 3]);
+  });
+
   it("asks pdf.js when the tree cannot be trusted, and still places the widgets", async () => {
     const bytes = latin1(signedPdf({ ...TREE, 2: TREE[2]!.replace("/Count 3", "/Count 4") }, true));
     expect(openPdfFile(bytes)).toBeNull();

@@ -47,23 +47,29 @@ export function pagesFromTree(bytes: Uint8Array, signatures: RawSignature[]): Ma
   return pages;
 }
 
+const samePage = (ref: { num: number; gen: number } | null, wanted: { num: number; gen: number }) => ref !== null && ref.num === wanted.num && ref.gen === wanted.gen;
+
 async function pagesWithPdfJs(bytes: Uint8Array, signatures: RawSignature[]): Promise<Map<RawSignature, number>> {
   const pages = new Map<RawSignature, number>();
   const pdfjs = await loadPdfJs();
   const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), isEvalSupported: false, maxImageSize: 1, useSystemFonts: false, disableFontFace: true, verbosity: 0 }).promise;
   try {
-    for (const sig of signatures) {
-      if (!sig.pageRef) continue;
-      const index = await doc.getPageIndex(sig.pageRef).catch(() => null);
-      if (index !== null && index >= 0 && index < doc.numPages) pages.set(sig, index + 1);
+    // Each page's own reference is compared with the widgets' /P, instead of asking getPageIndex:
+    // on a damaged tree that call leaves a rejected promise of pdf.js's own unhandled, which ends
+    // the worker thread. A page pdf.js cannot load places no widget.
+    const loaded: { n: number; page: Awaited<ReturnType<typeof doc.getPage>> }[] = [];
+    for (let n = 1; n <= doc.numPages; n++) {
+      const page = await doc.getPage(n).catch(() => null);
+      if (!page) continue;
+      loaded.push({ n, page });
+      for (const sig of signatures) if (sig.pageRef && samePage(page.ref, sig.pageRef) && !pages.has(sig)) pages.set(sig, n);
     }
-    if (pages.size < signatures.length) {
-      for (let n = 1; n <= doc.numPages && pages.size < signatures.length; n++) {
-        const annotations = (await (await doc.getPage(n)).getAnnotations()) as { fieldType?: string; rect?: number[] }[];
-        for (const a of annotations) {
-          const sig = a.fieldType === "Sig" && a.rect ? matchSignature(signatures, a.rect) : null;
-          if (sig && !pages.has(sig)) pages.set(sig, n);
-        }
+    for (const { n, page } of loaded) {
+      if (pages.size >= signatures.length) break;
+      const annotations = (await page.getAnnotations()) as { fieldType?: string; rect?: number[] }[];
+      for (const a of annotations) {
+        const sig = a.fieldType === "Sig" && a.rect ? matchSignature(signatures, a.rect) : null;
+        if (sig && !pages.has(sig)) pages.set(sig, n);
       }
     }
     return pages;
