@@ -60,8 +60,21 @@ export function loadPdfJs() {
   return (pdfjs ??= withNativesKept(async () => {
     const lib = await load("pdfjs-dist/legacy/build/pdf.mjs");
     globalThis.pdfjsWorker = await load("pdfjs-dist/legacy/build/pdf.worker.mjs");
+    process.on("unhandledRejection", ignorePdfJsOwnRejection);
     return lib;
   }));
+}
+
+// The exceptions pdf.js's core throws on a damaged file. Some of its calls (getPageIndex, page and
+// annotation loading) reject to the caller and also leave a promise of pdf.js's own rejected with
+// no handler: by Node's default that ends the thread, and with it the extraction worker, though
+// the caller has already handled the failure. Those are dropped; any other rejection nobody
+// handled is thrown on, as Node would have done.
+const PDFJS_EXCEPTIONS = new Set(["FormatError", "XRefEntryException", "XRefParseException", "InvalidPDFException", "ParserEOFException", "MissingDataException", "UnknownErrorException", "PasswordException", "AbortException"]);
+
+function ignorePdfJsOwnRejection(reason) {
+  if (reason !== null && typeof reason === "object" && PDFJS_EXCEPTIONS.has(reason.name)) return;
+  throw reason;
 }
 
 export function loadImageDecoders() {
