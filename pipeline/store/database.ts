@@ -15,6 +15,7 @@ import {
   type SqliteDialectConfig,
 } from "kysely";
 import type { Database } from "./schema.ts";
+import { retryWhileBusy } from "./sqlite-busy.ts";
 
 export type DialectName = "sqlite" | "postgres";
 
@@ -73,7 +74,9 @@ function openSqlite(dataDir: string): OpenedDatabase {
   // busy_timeout first: switching to WAL needs a lock another process may hold.
   sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   // WAL: readers never block the writer (the server reads while workers write).
-  sqlite.pragma("journal_mode = WAL");
+  // The switch can fail with SQLITE_BUSY without waiting when another process
+  // switches the same fresh file at once; retryWhileBusy waits its turn.
+  retryWhileBusy(() => sqlite.pragma("journal_mode = WAL"), SQLITE_BUSY_TIMEOUT_MS);
   // NORMAL is durable across application crashes with WAL; only a power cut
   // can lose the last commits, never corrupt the file.
   sqlite.pragma("synchronous = NORMAL");
