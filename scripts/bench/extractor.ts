@@ -18,9 +18,13 @@ function variant(text: string, i: number): string {
   return text.replace(/Số:\s*[^\n/]*\//u, `Số: ${1000 + i}/`);
 }
 
-function measure(label: string, texts: string[], minMs = 3000): ExtractorBench {
-  // Warm-up until the JIT has settled (a second of work), so the figure is the steady state a long-running worker sees.
-  const warmUntil = performance.now() + 1000;
+function measure(label: string, texts: string[], minMs = 5000): ExtractorBench {
+  // Warm-up until the JIT has settled, so the figure is the steady state a long-running worker sees.
+  // Measured here in half-second windows: letters/s still rises until about 2 s into a run (3.5 s
+  // with the process held to one core, where V8's compiler threads share it); a one-second
+  // warm-up counted part of that climb. The measurement then runs 5 s, as this machine's speed
+  // swings between two levels (about 700 and 1,200 letters/s) for seconds at a time.
+  const warmUntil = performance.now() + 3000;
   while (performance.now() < warmUntil) for (const t of texts) extractFromText(t);
   let count = 0;
   const start = performance.now();
