@@ -10,8 +10,13 @@
  *   fault:crash     the worker thread exits in the middle of the job
  *   fault:throw     a plain Error (not a ReadError) from the job
  *   fault:ocr:N:MS  reports N OCR pages, then takes MS ms and extracts the bytes
+ *   fault:slots:N:MS  holds N OCR slots at once (as N pages would), each for MS ms, then
+ *                   extracts the bytes; the extraction carries `slotHolds`, each hold's
+ *                   [start, end] in epoch ms
+ *   fault:slot-hang takes an OCR slot and never gives it back (only the deadline ends it)
  */
 import { setTimeout as sleep } from "node:timers/promises";
+import { ocrLimiter } from "../../extractors/readers/ocr/limit.ts";
 import { extractionJob, serveJobs } from "./worker-core.ts";
 
 serveJobs(async (job, context) => {
@@ -37,5 +42,17 @@ serveJobs(async (job, context) => {
     await sleep(Number(ocr[2]));
     return extractionJob({ ...job, fileName: "ocr.txt" }, context);
   }
+  const slots = /^fault:slots:(\d+):(\d+)$/.exec(name);
+  if (slots) {
+    const hold = () =>
+      ocrLimiter.run(async () => {
+        const start = Date.now();
+        await sleep(Number(slots[2]));
+        return [start, Date.now()] as const;
+      });
+    const slotHolds = await Promise.all(Array.from({ length: Number(slots[1]) }, hold));
+    return { ...(await extractionJob({ ...job, fileName: "slots.txt" }, context)), slotHolds };
+  }
+  if (name === "fault:slot-hang") return ocrLimiter.run(() => new Promise(() => undefined));
   return extractionJob(job, context);
 });

@@ -20,6 +20,8 @@
  *   its job with `too_large` ("needs more than N MB to read").
  * - Workers are started lazily, up to `size`, reused from file to file, and
  *   replaced after one is terminated or dies.
+ * - OCR: the workers share `ocrSlots` tesseract processes at once (one per
+ *   core), handed out by this thread (ocr-slots.ts).
  *
  * Errors come back as data and are rebuilt: a ReadError keeps its code and
  * message; anything else is a plain Error (the CLI's internal_error).
@@ -30,7 +32,9 @@ import { ReadError } from "../../extractors/errors.ts";
 import { DEFAULT_IMAGE_PIXEL_LIMIT } from "../../extractors/readers/ocr/image-size.ts";
 import type { ExtractOptions } from "../../extractors/extract.ts";
 import type { Extraction } from "../../schemas/extraction.ts";
-import { MEMORY_EXIT_CODE, fromWire, type JobMessage, type WorkerLimits, type WorkerMessage } from "./protocol.ts";
+import { OCR_SLOTS } from "../../extractors/readers/ocr/limit.ts";
+import { OcrSlotBroker } from "./ocr-slots.ts";
+import { MEMORY_EXIT_CODE, fromWire, type JobMessage, type OcrSlotGranted, type WorkerLimits, type WorkerMessage } from "./protocol.ts";
 
 export interface ExtractionPoolOptions {
   /** Worker threads at most (started on demand). Default: the number of cores, at least 2. */
@@ -49,6 +53,8 @@ export interface ExtractionPoolOptions {
   pdfTotalLimitBytes?: number;
   /** Most pixels an image file's page may declare before it is refused unread; 0 turns the check off. Default 100 megapixels. */
   imagePixelLimit?: number;
+  /** OCR processes at once across all the pool's workers. Default: one per core. */
+  ocrSlots?: number;
   /** The worker's entry module (tests use a fault-injecting one). Default: ./worker.ts. */
   workerEntry?: URL;
 }
@@ -122,6 +128,7 @@ export function createExtractionPool(options: ExtractionPoolOptions = {}): Extra
     pdfStreamLimitBytes: options.pdfStreamLimitBytes ?? DEFAULT_PDF_STREAM_LIMIT_BYTES,
     pdfTotalLimitBytes: options.pdfTotalLimitBytes ?? DEFAULT_PDF_TOTAL_LIMIT_BYTES,
     imagePixelLimit: options.imagePixelLimit ?? DEFAULT_IMAGE_PIXEL_LIMIT,
+    ocrSlots: Math.max(1, Math.floor(options.ocrSlots ?? OCR_SLOTS)),
   };
   const limits: WorkerLimits = {
     entry: (options.workerEntry ?? WORKER_ENTRY).href,
@@ -135,6 +142,9 @@ export function createExtractionPool(options: ExtractionPoolOptions = {}): Extra
   let nextId = 1;
   let started = 0;
   let closed = false;
+  const ocrSlots = new OcrSlotBroker<Slot>(settings.ocrSlots, (slot, ticket) => {
+    if (!slot.gone) slot.worker.postMessage({ type: "ocr-slot-granted", ticket } satisfies OcrSlotGranted);
+  });
 
   const tooLarge = (job: Job) => new ReadError("too_large", `needs more than ${settings.memoryMb} MB to read`, job.fileName);
 
@@ -180,6 +190,8 @@ export function createExtractionPool(options: ExtractionPoolOptions = {}): Extra
       pump();
       return;
     }
+    if (message.type === "ocr-slot-wait") return ocrSlots.request(slot, message.ticket);
+    if (message.type === "ocr-slot-free") return ocrSlots.release(slot, message.ticket);
     const job = slot.job;
     if (!job || job.id !== message.id) return;
     switch (message.type) {
@@ -226,6 +238,7 @@ export function createExtractionPool(options: ExtractionPoolOptions = {}): Extra
     if (slot.gone) return;
     slot.gone = true;
     slots.delete(slot);
+    ocrSlots.dropOwner(slot);
     clearTimeout(slot.startTimer);
     const job = slot.job ?? (!slot.ready || starting ? queue.shift() : undefined);
     slot.job = null;
@@ -288,6 +301,7 @@ export function createExtractionPool(options: ExtractionPoolOptions = {}): Extra
       for (const job of queue.splice(0)) job.reject(new Error("the extraction pool is closed"));
       const stopping = [...slots].map((slot) => {
         slot.gone = true;
+        ocrSlots.dropOwner(slot);
         clearTimeout(slot.startTimer);
         if (slot.job) {
           clearTimeout(slot.job.timer);

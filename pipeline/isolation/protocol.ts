@@ -28,6 +28,14 @@ export interface JobMessage {
   fileName?: string;
 }
 
+/** Parent → worker: the OCR slot asked for with `ticket` is the worker's now (ocr-slots.ts). */
+export interface OcrSlotGranted {
+  type: "ocr-slot-granted";
+  ticket: number;
+}
+
+export type ParentMessage = JobMessage | OcrSlotGranted;
+
 /** Worker → parent. */
 export type WorkerMessage =
   | { type: "ready" }
@@ -35,6 +43,10 @@ export type WorkerMessage =
   | { type: "error"; id: number; error: WireError }
   /** The job will OCR this many pages: its deadline grows by the per-page allowance. */
   | { type: "ocr-pages"; id: number; pages: number }
+  /** An OCR process wants a slot of the pool's; answered by ocr-slot-granted with the same ticket. */
+  | { type: "ocr-slot-wait"; ticket: number }
+  /** The OCR process that held the slot of `ticket` has ended. */
+  | { type: "ocr-slot-free"; ticket: number }
   /** The job went over its memory cap; the worker exits right after. */
   | { type: "memory"; id: number; usedMb: number };
 

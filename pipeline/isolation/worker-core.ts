@@ -9,7 +9,9 @@ import { detectFormat } from "../../extractors/readers/detect.ts";
 import type { Extraction } from "../../schemas/extraction.ts";
 import { checkImageSize } from "../../extractors/readers/ocr/image-size.ts";
 import { checkPdfInflation } from "./pdf-inflate-check.ts";
-import { MEMORY_EXIT_CODE, toWire, type JobMessage, type WorkerLimits, type WorkerMessage } from "./protocol.ts";
+import { useOcrLimiter } from "../../extractors/readers/ocr/limit.ts";
+import { RemoteOcrSlots } from "./ocr-slots.ts";
+import { MEMORY_EXIT_CODE, toWire, type JobMessage, type ParentMessage, type WorkerLimits, type WorkerMessage } from "./protocol.ts";
 
 export interface JobContext {
   limits: WorkerLimits;
@@ -34,9 +36,14 @@ export function serveJobs(handler: JobHandler): void {
   const limits = workerData as WorkerLimits;
   const post = (message: WorkerMessage) => port.postMessage(message);
   const capBytes = limits.memoryMb * 1024 * 1024;
+  // OCR processes take their slots from the pool, which shares them among all its threads.
+  const ocrSlots = new RemoteOcrSlots(post);
+  useOcrLimiter(ocrSlots);
 
-  port.on("message", (job: JobMessage) => {
-    if (job?.type !== "job") return;
+  port.on("message", (message: ParentMessage) => {
+    if (message?.type === "ocr-slot-granted") return ocrSlots.granted(message.ticket);
+    if (message?.type !== "job") return;
+    const job: JobMessage = message;
     const watch = setInterval(() => {
       const { heapUsed, external } = process.memoryUsage();
       if (heapUsed + external > capBytes) {

@@ -2,8 +2,10 @@
  * At most one OCR process per core. tesseract runs single-threaded here
  * (OMP_THREAD_LIMIT=1: its OpenMP threads only fight each other when several
  * pages run at once), so one process per core keeps every core busy and the
- * machine responsive. The limit is process-wide: two documents read at the
- * same time share it.
+ * machine responsive. Two documents read at the same time share the limit.
+ * It is this module's, so it spans one thread: where several threads read
+ * documents (the extraction pool), the pool hands its threads a limiter of
+ * its own that spans them all (useOcrLimiter).
  */
 import { availableParallelism } from "node:os";
 
@@ -28,7 +30,21 @@ export class Limiter {
 }
 
 export const OCR_SLOTS = Math.max(1, availableParallelism());
-export const ocrLimiter = new Limiter(OCR_SLOTS);
+
+/** What OCR runs each page through: something that runs a task when a slot is free. */
+export interface SlotLimiter {
+  run<T>(task: () => Promise<T>): Promise<T>;
+}
+
+let currentLimiter: SlotLimiter = new Limiter(OCR_SLOTS);
+
+/** Every OCR process of this thread starts through this. */
+export const ocrLimiter: SlotLimiter = { run: (task) => currentLimiter.run(task) };
+
+/** Replaces this thread's own limit, before any OCR starts (an extraction worker, with its pool's). */
+export function useOcrLimiter(limiter: SlotLimiter): void {
+  currentLimiter = limiter;
+}
 
 /** Maps with at most `limit` calls in flight; results in input order; the first failure rejects. */
 export async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
