@@ -16,6 +16,7 @@ import { benchOcr } from "./bench/ocr.ts";
 import { benchPageGrowth } from "./bench/pages.ts";
 import { benchPipeline } from "./bench/pipeline.ts";
 import { benchDocx, benchPdf, benchPool } from "./bench/readers.ts";
+import { stealMeter } from "./bench/steal.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const shared = resolve(root, "../shared/fixtures");
@@ -32,17 +33,26 @@ const docxFiles = filesIn(join(root, "fixtures/docx"), ".docx");
 const progress = (line: string) => process.stderr.write(`${line}\n`);
 const f = (n: number | null | undefined, digits = 1) => (n === null || n === undefined ? "-" : n.toFixed(digits));
 const print = (title: string, rows: string[][]) => console.log(`\n${title}\n${alignRows(rows, "  ").join("\n")}`);
+/** CPU time the hypervisor took from this machine during each section, in per cent (steal.ts). */
+const stolen: Record<string, number | null> = {};
+const stealNote = (section: string, meter: () => number | null) => {
+  stolen[section] = meter();
+  console.log(`  (CPU time taken by the hypervisor during this section: ${stolen[section] === null ? "unknown" : `${f(stolen[section], 1)} %`})`);
+};
 
 console.log(`vanthu bench: node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${new Date().toISOString()}`);
 
 progress("extractor alone…");
+let meter = stealMeter();
 const extractor = benchExtractor(letterFiles.map((file) => readFileSync(file, "utf8")));
 print("Extractor alone, one core", [
   ["set", "letters", "letters/s", "ms/letter", "KB/letter"],
   ...extractor.map((r) => [r.label, String(r.letters), f(r.perSecond, 0), f(r.msPerLetter, 3), f(r.kbPerLetter)]),
 ]);
+stealNote("extractor", meter);
 
 progress("readers…");
+meter = stealMeter();
 const pdf = await benchPdf(sharedPdfs);
 const docx = await benchDocx(docxFiles);
 const pool = await benchPool([...letterFiles, ...docxFiles, ...sharedPdfs]);
@@ -66,21 +76,25 @@ print("Extraction in worker threads vs in this process (text + DOCX + PDF letter
   [`pool of ${pool.poolSize}, all at once`, String(pool.files), f(1000 / pool.poolNFilesPerSecond, 2), f(pool.poolNFilesPerSecond), "-"],
 ]);
 console.log(`  isolation overhead ${f(pool.overheadRatio, 2)}× per file; first result after ${f(pool.firstResultMs, 0)} ms (worker start-up)`);
+stealNote("readers", meter);
 
 let pages = null;
 if (!skip.has("pages")) {
   progress("page growth…");
+  meter = stealMeter();
   pages = await benchPageGrowth(sharedPdfs);
   if (pages)
     print("How cost grows with pages (one text PDF assembled from the shared PDFs' pages, one core)", [
       ["pages", "read ms/page", "extract ms/page", "tasks found"],
       ...pages.map((r) => [String(r.pages), f(r.readMsPerPage, 1), f(r.extractMsPerPage, 1), String(r.tasks)]),
     ]);
+  stealNote("pages", meter);
 }
 
 let ocr: Awaited<ReturnType<typeof benchOcr>> = null;
 if (!skip.has("ocr")) {
   progress("OCR (a minute or two)…");
+  meter = stealMeter();
   ocr = await benchOcr(join(shared, "scans"), "tb-660-ubnd-quangngai-2024.pdf", filesIn(join(root, "fixtures/scans"), ".pdf")[0]!);
   if (ocr) {
     const bareRow = (label: string, run: NonNullable<typeof ocr>["barePrepared"]) => [label, f(run?.secondsPerPage, 2), run ? String(run.words) : "-", "1.00×"];
@@ -91,12 +105,14 @@ if (!skip.has("ocr")) {
       [...bareRow("bare tesseract -l vie, 2 at a time, on pdfimages' raw images", ocr.bareEmbedded).slice(0, 3), ocr.readerVsBareEmbedded === null ? "-" : `vanthu ${f(ocr.readerVsBareEmbedded, 2)}×`],
     ]);
     console.log(`  one scan alone (${ocr.single.file}, ${ocr.single.pages} pages), one core: Debian tesseract ${f(ocr.single.cliSecondsPerPage, 2)} s/page, tesseract.js ${f(ocr.single.tesseractJsSecondsPerPage, 2)} s/page`);
+    stealNote("ocr", meter);
   }
 }
 
 let pipeline = null;
 if (!skip.has("pipeline")) {
   progress("end to end through the queue…");
+  meter = stealMeter();
   const letters = Number(process.env.VANTHU_BENCH_LETTERS ?? 500);
   pipeline = await benchPipeline({ lettersDir, pdfDirs: [join(shared, "pdf"), join(root, "fixtures/pdf")] }, { letters, growth: [10, 100, 1000] }, progress);
   const alone = extractor[0]!.perSecond;
@@ -109,9 +125,10 @@ if (!skip.has("pipeline")) {
     ["letters", "docs/s", "ms/letter", "p95 ms", "peak RSS MB"],
     ...pipeline.growth.map((r) => [String(r.letters), f(r.docsPerSecond), f(r.msPerLetter, 2), f(r.p95Ms, 0), f(r.peakRssMb, 0)]),
   ]);
+  stealNote("pipeline", meter);
 }
 
 mkdirSync(join(root, "bench-results"), { recursive: true });
 const file = join(root, "bench-results/bench.json");
-writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), node: process.version, cpus: cpus().length, extractor, pdf, docx, pool, pages, ocr, pipeline }, null, 2) + "\n");
+writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), node: process.version, cpus: cpus().length, stolenCpuPercent: stolen, extractor, pdf, docx, pool, pages, ocr, pipeline }, null, 2) + "\n");
 console.log(`\nwritten ${file}`);
