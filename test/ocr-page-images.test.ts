@@ -147,6 +147,21 @@ describe("jpegGray: pdf.js's JPEG decoder straight to gray", () => {
     }
   });
 
+  it.skipIf(!existsSync(SHARED_SCANS))("gives it for a scan drawn at another size than its own (the general pass, not the halved-chroma one)", async () => {
+    const { JpegImage } = await loadImageDecoders<{ JpegImage: new () => JpegDecoder }>();
+    const jpeg = new JpegImage();
+    jpeg.parse(sharedScanJpeg());
+    for (const [width, height] of [
+      [jpeg.width - 3, jpeg.height + 5],
+      [Math.round(jpeg.width / 3), Math.round(jpeg.height / 2)],
+    ] as const) {
+      const rgb = jpeg.getData({ width, height, forceRGB: true, isSourcePDF: true });
+      const want = grayFromPixels(width, height, rgb, IMAGE_KIND.RGB_24BPP);
+      const got = jpegGray(jpeg, width, height, true);
+      expect(Buffer.compare(Buffer.from(got.data), Buffer.from(want.data))).toBe(0);
+    }
+  });
+
   it.skipIf(!existsSync(SHARED_SCANS))("gives it for any luma and chroma, clamped channels and terms on a half included", async () => {
     // A scan's YCbCr components overwritten with pseudo-random samples (every chroma pair many
     // times over), and the chroma values whose blue term lies on a half (3, 253) planted often.

