@@ -219,6 +219,12 @@ function sampleRow(pairs: DataView, width: number, out: Uint8Array, stretch: Str
     const ab = pairs.getUint16(i, true);
     const cd = pairs.getUint16(i + width, true);
     const a = ab & 255;
+    // Four equal neighbours (two thirds of a page: paper, and the inside of strokes) give
+    // their own value, to the bit: top = bottom = a·2^16, high = a·2^16, low = 0.
+    if (ab === cd && ab >> 8 === a) {
+      out[row + X] = a;
+      continue;
+    }
     const c = cd & 255;
     const top = (a << 16) + ((ab >> 8) - a) * fx;
     const bottom = (c << 16) + ((cd >> 8) - c) * fx;
