@@ -104,7 +104,7 @@ if (!skip.has("ocr")) {
     const bareRow = (label: string, run: NonNullable<typeof ocr>["barePrepared"]) => [label, f(run?.secondsPerPage, 2), run ? String(run.words) : "-", "1.00×"];
     print(`OCR on the real scans (${ocr.files} files, ${ocr.pages} pages), both cores busy`, [
       ["", "s/page", "words read", "ratio"],
-      ["vanthu (pool of 2, one scan per worker)", f(ocr.readerSecondsPerPage, 2), "-", ocr.readerVsBare === null ? "-" : `${f(ocr.readerVsBare, 2)}× bare on the same images`],
+      ["vanthu (pool of 2, one scan per worker)", f(ocr.readerSecondsPerPage, 2), "-", ocr.readerVsBare === null ? "-" : `${f(ocr.readerVsBare, 2)}× bare on the same images (pairs of runs: ${ocr.readerVsBareRange!.map((r) => f(r, 2)).join("–")}×)`],
       bareRow("bare tesseract -l vie, 2 at a time, on the images vanthu hands it", ocr.barePrepared),
       [...bareRow("bare tesseract -l vie, 2 at a time, on pdfimages' raw images", ocr.bareEmbedded).slice(0, 3), ocr.readerVsBareEmbedded === null ? "-" : `vanthu ${f(ocr.readerVsBareEmbedded, 2)}×`],
     ]);

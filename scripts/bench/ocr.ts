@@ -5,8 +5,9 @@
  * (single-threaded, two processes at a time, the reader's own arguments) on
  * the page images vanthu hands it, and on those poppler's `pdfimages` takes
  * out of the same files. Also each engine alone on one scan with one core busy.
- * The reader and bare tesseract on the same images run twice each, in the
- * order vanthu, bare, bare, vanthu, and the figures are the means.
+ * The reader and bare tesseract on the same images run in ROUNDS pairs,
+ * alternating which goes first (vanthu, bare, bare, vanthu, vanthu, bare), and
+ * the figures are the means; each pair's own ratio is kept, to show the spread.
  */
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -34,6 +35,8 @@ export interface OcrBench {
   bareEmbedded: (BareRun & { secondsPerPage: number }) | null;
   /** vanthu's seconds over bare's on the same prepared images: what reading a letter costs beyond OCR. */
   readerVsBare: number | null;
+  /** The lowest and highest ratio of one pair of runs (vanthu and bare, back to back). */
+  readerVsBareRange: [number, number] | null;
   readerVsBareEmbedded: number | null;
   /** One scan, one core busy, per engine (null when the engine is not there). */
   single: { file: string; pages: number; cliSecondsPerPage: number | null; tesseractJsSecondsPerPage: number | null };
@@ -116,6 +119,9 @@ async function readerRun(pool: ReturnType<typeof createExtractionPool>, scans: s
   return { seconds: (performance.now() - start) / 1000, pages: pages.reduce((a, b) => a + b, 0) };
 }
 
+/** Pairs of runs (vanthu and bare tesseract on the same images). This machine drifts 10–25 % within minutes. */
+const ROUNDS = 3;
+
 /**
  * `warmUpScan`: a scanned PDF each worker reads before the clock starts, so
  * what a worker does once in its life (loading the OCR modules and pdf.js's
@@ -128,7 +134,7 @@ export async function benchOcr(scansDir: string, singleFile: string, warmUpScan:
   const bare = (await cliAvailable()) && spawnSync("pdfimages", ["-v"]).status === 0;
   const dir = mkdtempSync(join(tmpdir(), "vanthu-ocr-bench-"));
   const pool = createExtractionPool({ size: 2, timeoutMs: 600_000 });
-  let reader: { seconds: number; pages: number }[];
+  const reader: { seconds: number; pages: number }[] = [];
   const prepared: BareRun[] = [];
   let embedded: BareRun | null = null;
   try {
@@ -136,23 +142,24 @@ export async function benchOcr(scansDir: string, singleFile: string, warmUpScan:
     await Promise.all([0, 1].map((i) => pool.extract(warmUp, { fileName: `warm-up-${i}.pdf` })));
     const preparedFiles = bare ? await preparedImages(scans, dir) : [];
     const embeddedFiles = bare ? embeddedImages(scans, dir) : [];
-    // vanthu, bare, bare, vanthu: this machine's speed drifts by 10–25 % within minutes, and
-    // alternating the runs this way cancels a steady drift out of the ratio.
-    reader = [await readerRun(pool, scans)];
-    if (bare) {
-      prepared.push(await bareRun(preparedFiles));
-      embedded = await bareRun(embeddedFiles);
-      prepared.push(await bareRun(preparedFiles));
+    // Which of the pair goes first alternates: that cancels a steady drift out of the ratio.
+    for (let round = 0; round < ROUNDS; round++) {
+      if (round % 2 === 0) reader.push(await readerRun(pool, scans));
+      if (bare) prepared.push(await bareRun(preparedFiles));
+      if (bare && round === 0) embedded = await bareRun(embeddedFiles);
+      if (round % 2 === 1) reader.push(await readerRun(pool, scans));
+      if (!bare) break;
     }
-    reader.push(await readerRun(pool, scans));
   } finally {
     await pool.close();
     rmSync(dir, { recursive: true, force: true });
   }
   const single = await singleScan(join(scansDir, singleFile));
   const pages = reader[0]!.pages;
-  const readerSeconds = (reader[0]!.seconds + reader[1]!.seconds) / 2;
-  const preparedRun = prepared.length ? { seconds: (prepared[0]!.seconds + prepared[1]!.seconds) / 2, words: prepared[0]!.words } : null;
+  const mean = (runs: { seconds: number }[]) => runs.reduce((sum, run) => sum + run.seconds, 0) / runs.length;
+  const readerSeconds = mean(reader);
+  const preparedRun = prepared.length ? { seconds: mean(prepared), words: prepared[0]!.words } : null;
+  const pairRatios = prepared.map((run, i) => reader[i]!.seconds / run.seconds);
   const perPage = (run: BareRun) => ({ ...run, secondsPerPage: run.seconds / pages });
   return {
     files: scans.length,
@@ -161,6 +168,7 @@ export async function benchOcr(scansDir: string, singleFile: string, warmUpScan:
     barePrepared: preparedRun && perPage(preparedRun),
     bareEmbedded: embedded && perPage(embedded),
     readerVsBare: preparedRun && readerSeconds / preparedRun.seconds,
+    readerVsBareRange: pairRatios.length ? [Math.min(...pairRatios), Math.max(...pairRatios)] : null,
     readerVsBareEmbedded: embedded && readerSeconds / embedded.seconds,
     single,
   };
