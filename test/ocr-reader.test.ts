@@ -9,6 +9,7 @@ import { vieLangPath } from "../extractors/readers/ocr/tesseract-js.ts";
 import { repairOcrLine } from "../extractors/readers/ocr/repair.ts";
 import { estimateSkew } from "../extractors/readers/ocr/deskew.ts";
 import { buildOcrModel, type OcrPage } from "../extractors/readers/ocr/layout.ts";
+import { cleanWords } from "../extractors/readers/ocr/words.ts";
 import { spliceModels } from "../extractors/readers/ocr/splice.ts";
 import type { OcrWord } from "../extractors/readers/ocr/tsv.ts";
 import { rereadSignerName } from "../extractors/readers/ocr/signer-name.ts";
@@ -129,6 +130,14 @@ describe("deskew", () => {
 describe("OCR words → the line model", () => {
   const word = (text: string, left: number, top: number, line: string, conf = 95): OcrWord => ({
     text, left, top, width: text.length * 22, height: 40, conf, line,
+  });
+
+  it("keeps a dash bullet read unsure as \"-\", and every word it returns has the shape of a read word", () => {
+    const bullet = { ...word("~", 300, 415, "1.1.2", 3), width: 30, height: 8 };
+    const words = [word("Các", 360, 400, "1.1.2"), word("sở,", 460, 400, "1.1.2"), word("ngành", 540, 400, "1.1.2"), bullet, word("thực", 300, 300, "1.1.1")];
+    const kept = cleanWords(words);
+    expect(kept.map((w) => w.text)).toEqual(["Các", "sở,", "ngành", "-", "thực"]);
+    for (const w of kept) expect(Object.keys(w)).toEqual(Object.keys(words[0]!));
   });
   const header: OcrPage = {
     page: 1,

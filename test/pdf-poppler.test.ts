@@ -15,7 +15,7 @@ import { popplerAvailable, selectPdfEngine, PdfEngineUnavailableError } from "..
 import { readPdfWithPoppler } from "../extractors/readers/pdf/poppler.ts";
 import { runPdftotext, PdftotextError } from "../extractors/readers/pdf/pdftotext.ts";
 import { parsePopplerWords, type PopplerPage } from "../extractors/readers/pdf/poppler-words.ts";
-import { learnBoxEms, pageItems } from "../extractors/readers/pdf/poppler-items.ts";
+import { learnBoxEms, pageItems, wordItem } from "../extractors/readers/pdf/poppler-items.ts";
 import { readAppearanceWords, splitAppearanceWords } from "../extractors/readers/pdf/appearance-words.ts";
 import { snapStamps } from "../extractors/readers/pdf/annotations.ts";
 import { readRawSignatures } from "../extractors/readers/pdf/signatures.ts";
@@ -106,6 +106,14 @@ describe("joining poppler's words", () => {
     // pdf.js pieces with the same narrow gap are parts of one run.
     const piece = (text: string, x: number, width: number): PdfItem => ({ text, x, y: 700, width, size: 14 });
     expect(joinItems([piece("thuận", 86, 30), piece("lợi,", 117.7, 18)])).toBe("thuậnlợi,");
+  });
+
+  it("a stamped word is an item of the same shape as a page word (the layout code stays optimised across signed letters)", () => {
+    const popplerWord = { text: "11", xMin: 120, yMin: 90, xMax: 135, yMax: 104 };
+    const plain = wordItem(popplerWord, 842, 1.2);
+    const stamped = wordItem(popplerWord, 842, 1.2, true);
+    expect(Object.keys(stamped)).toEqual(Object.keys(plain));
+    expect([stamped.stamped, plain.stamped]).toEqual([true, undefined]);
   });
 });
 

@@ -40,9 +40,9 @@ const alnumCount = (text: string) => [...text].filter((c) => ALNUM.test(c)).leng
 export function cleanWords(input: OcrWord[]): OcrWord[] {
   const letterHeights = input.filter((w) => alnumCount(w.text) >= 2).map((w) => w.height);
   const typical = median(letterHeights) ?? 0;
-  const words = markBullets(input, typical);
+  const { words, bullets } = markBullets(input, typical);
   const kept = words.filter((w) => {
-    if (w.bullet) return true;
+    if (bullets.has(w)) return true;
     const alnum = alnumCount(w.text);
     if (alnum > 0 && w.height < 0.4 * typical) return false;
     if (w.conf < 20 && alnum < 2) return false;
@@ -74,22 +74,30 @@ export function cleanWords(input: OcrWord[]): OcrWord[] {
  * unsure and as any dash or as "~", "_", "=" (seen at confidence 1 to 90 on
  * the shared scans); dropped as noise, the item would run into the one before.
  * A flat mark opening a line, left of a word, is the bullet "-".
- * ("bullet" marks a word kept whatever its confidence.)
+ * (`bullets` holds the words kept whatever their confidence. A set rather than
+ * a property added to those words: words of one shape keep V8's optimised
+ * code for the layout from being thrown away on every page.)
  */
-function markBullets(words: OcrWord[], typical: number): (OcrWord & { bullet?: boolean })[] {
+function markBullets(words: OcrWord[], typical: number): { words: OcrWord[]; bullets: Set<OcrWord> } {
   const firstOfLine = new Map<string, OcrWord>();
   for (const w of words) {
     const first = firstOfLine.get(w.line);
     if (!first || w.left < first.left) firstOfLine.set(w.line, w);
   }
-  return words.map((w) => {
+  const bullets = new Set<OcrWord>();
+  const marked = words.map((w) => {
     const flat = w.height < 0.5 * typical && w.width < 1.5 * typical && w.width > w.height;
-    if (firstOfLine.get(w.line) === w && flat && /^[-–—~_=‐−]+$/u.test(w.text)) return { ...w, text: "-", bullet: true };
+    if (firstOfLine.get(w.line) === w && flat && /^[-–—~_=‐−]+$/u.test(w.text)) {
+      const bullet = { ...w, text: "-" };
+      bullets.add(bullet);
+      return bullet;
+    }
     // A short mark with a stop opening a line ("ẩ." read at confidence 0 where "3." stands) is an
     // item label misread: kept for the numbering repair (numbering.ts) to put right.
-    if (firstOfLine.get(w.line) === w && /^[^\s.,]{1,2}[.,]$/u.test(w.text)) return { ...w, bullet: true };
+    if (firstOfLine.get(w.line) === w && /^[^\s.,]{1,2}[.,]$/u.test(w.text)) bullets.add(w);
     return w;
   });
+  return { words: marked, bullets };
 }
 
 /**

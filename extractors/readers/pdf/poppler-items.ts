@@ -89,8 +89,10 @@ export function wordItem(word: PopplerWord, pageHeight: number, boxEms: number, 
     width: word.xMax - word.xMin,
     size: height / boxEms,
     word: true,
+    // In the literal, not added after: an item of one shape whether stamped or not keeps V8's
+    // optimised layout code (groupLines, joinItems) from being thrown away on every signed letter.
+    stamped: stamped || undefined,
   };
-  if (stamped) item.stamped = true;
   return item;
 }
 
