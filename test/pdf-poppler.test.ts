@@ -271,6 +271,14 @@ describe.skipIf(!HAS_POPPLER)("the poppler engine", () => {
       await expect(readPdf(bytes, { engine: "poppler", fileName: "loop.pdf" })).rejects.toMatchObject({ code: "corrupt_file" });
     });
 
+    it("a file pdftotext never stops reporting damage on is stopped at its first error, and pdf.js refuses it", async () => {
+      // From stdin, poppler reports errors at offsets far past this file's end and, left alone,
+      // runs into the time limit (failure "timeout") instead of ending as "damaged".
+      const bytes = bad("cut-near-start.pdf");
+      await expect(runPdftotext(bytes, { timeoutMs: 15_000, maxOutputBytes: 1e9, lastPage: Infinity })).rejects.toMatchObject({ failure: "damaged" });
+      await expect(readPdf(bytes, { engine: "poppler", fileName: "cut.pdf" })).rejects.toMatchObject({ code: "corrupt_file" });
+    });
+
     it("a file poppler repairs and pdf.js reads is read by pdf.js", async () => {
       const model = await readPdf(bad("prev-loop.pdf"), { engine: "poppler", fileName: "prev-loop.pdf" });
       expect(model.source.reader).toBe("pdfjs");

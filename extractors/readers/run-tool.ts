@@ -10,6 +10,11 @@ export interface ToolLimits {
   timeoutMs: number;
   /** Stdout beyond this many bytes kills the child. Default: no cap. */
   maxOutputBytes?: number;
+  /**
+   * Stderr that already decides the outcome: the child is killed as soon as its
+   * stderr matches, and the outcome is its exit (SIGKILL) with that stderr.
+   */
+  stopOnStderr?: RegExp;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -45,8 +50,13 @@ export function runTool(command: string, args: string[], input: Uint8Array, limi
       if (limits.maxOutputBytes !== undefined && outBytes > limits.maxOutputBytes) return stop({ kind: "output_too_large" });
       out.push(chunk);
     });
+    let stopping = false;
     child.stderr.on("data", (chunk: Buffer) => {
       if (stderr.length < STDERR_KEPT) stderr += chunk.toString("utf8");
+      if (!stopping && limits.stopOnStderr?.test(stderr)) {
+        stopping = true;
+        child.kill("SIGKILL");
+      }
     });
     child.on("error", (error) => finish({ kind: "spawn_failed", message: error.message }));
     child.on("close", (code, signal) => finish({ kind: "exited", code, signal, stdout: Buffer.concat(out), stderr }));

@@ -81,10 +81,23 @@ export async function popplerPageCount(bytes: Uint8Array, limits: PdftotextLimit
   }
 }
 
+/**
+ * What poppler prints when it meets damage. Its run is then over as far as vanthu is
+ * concerned (the file goes to pdf.js, below), so the process is stopped at the first
+ * such line: reading some damaged files from stdin, poppler prints errors at offsets
+ * far past the end of the input and does not stop (a fuzzed PDF, 0.02 s from a path,
+ * ran into the 20 s limit from stdin).
+ */
+const DAMAGE = /^(?:Syntax|Internal) Error/m;
+
 async function runPoppler(tool: string, args: string[], bytes: Uint8Array, limits: PdftotextLimits): Promise<string> {
   // A fixed script; the tool and its arguments are passed as positional parameters, never parsed by the shell.
   const script = `ulimit -t ${CPU_SECONDS} 2>/dev/null; ulimit -v ${ADDRESS_SPACE_KIB} 2>/dev/null; exec "$@"`;
-  const outcome = await runTool("/bin/sh", ["-c", script, "sh", tool, ...args], bytes, { timeoutMs: limits.timeoutMs, maxOutputBytes: limits.maxOutputBytes });
+  const outcome = await runTool("/bin/sh", ["-c", script, "sh", tool, ...args], bytes, {
+    timeoutMs: limits.timeoutMs,
+    maxOutputBytes: limits.maxOutputBytes,
+    stopOnStderr: DAMAGE,
+  });
   switch (outcome.kind) {
     case "timeout":
       throw new PdftotextError("timeout", `took longer than ${Math.round(limits.timeoutMs / 1000)} s`);
@@ -100,7 +113,7 @@ async function runPoppler(tool: string, args: string[], bytes: Uint8Array, limit
   // An error poppler recovered from still means the file is damaged: pdf.js, the
   // reference engine, decides whether it can be read, so the outcome does not hang on
   // which engine is installed.
-  if (/^(?:Syntax|Internal) Error/m.test(err)) throw new PdftotextError("damaged", detail);
+  if (DAMAGE.test(err)) throw new PdftotextError("damaged", detail);
   if (code === 1) throw new PdftotextError("damaged", detail);
   // Our own kill is reported as a timeout above; a kill seen here is the kernel enforcing the CPU limit.
   if (signal === "SIGXCPU" || signal === "SIGKILL") throw new PdftotextError("timeout", `stopped at its limit of ${CPU_SECONDS} s of CPU`);
