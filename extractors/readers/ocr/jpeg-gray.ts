@@ -32,6 +32,15 @@ export interface JpegDecoder {
   _decodeTransform?: unknown;
 }
 
+/**
+ * A component's samples are stored block by block (8 × 8 each), a row of blocks
+ * blocksPerLine + 1 wide. Where sample j of a row lies from the row's start:
+ */
+const inBlockRow = (j: number) => ((j & ~7) << 3) | (j & 7);
+
+/** Where a component's row j starts. */
+const blockRowStart = (c: JpegComponent, j: number) => (((c.blocksPerLine + 1) << 3) * (j & ~7)) | ((j & 7) << 3);
+
 /** The parsed JPEG at `width` × `height` (a PDF may draw it at other dimensions than its own), gray. */
 export function jpegGray(jpeg: JpegDecoder, width: number, height: number, isSourcePDF: boolean): GrayImage {
   const components = jpeg.components;
@@ -46,22 +55,16 @@ export function jpegGray(jpeg: JpegDecoder, width: number, height: number, isSou
     return grayFromPixels(width, height, data, jpeg.numComponents === 1 ? 0 : IMAGE_KIND.RGB_24BPP);
   }
   // Where each output pixel's sample stands in a component's block-ordered data, as pdf.js's
-  // _getLinearizedBlockData finds it: rows of blocks (blocksPerLine + 1 wide), 8 × 8 inside.
+  // _getLinearizedBlockData finds it (sample 0 | (x · scale) of row 0 | (y · scale)).
   const scaleX = jpeg.width / width;
   const scaleY = jpeg.height / height;
   const columns = components.map((c) => {
     const offsets = new Int32Array(width);
     const componentScaleX = c.scaleX * scaleX;
-    for (let x = 0; x < width; x++) {
-      const j = 0 | (x * componentScaleX);
-      offsets[x] = ((j & 0xfffffff8) << 3) | (j & 7);
-    }
+    for (let x = 0; x < width; x++) offsets[x] = inBlockRow(0 | (x * componentScaleX));
     return offsets;
   });
-  const rowStart = (c: JpegComponent, y: number) => {
-    const j = 0 | (y * c.scaleY * scaleY);
-    return (((c.blocksPerLine + 1) << 3) * (j & 0xfffffff8)) | ((j & 7) << 3);
-  };
+  const rowStart = (c: JpegComponent, y: number) => blockRowStart(c, 0 | (y * c.scaleY * scaleY));
   const out = new Uint8Array(width * height);
   if (jpeg.numComponents === 1) {
     const c = components[0]!;
@@ -128,12 +131,6 @@ function isHalvedChroma(components: JpegComponent[], scaleX: number, scaleY: num
   const [c0, c1, c2] = components;
   return scaleX === 1 && scaleY === 1 && c0!.scaleX === 1 && c0!.scaleY === 1 && [c1!, c2!].every((c) => c.scaleX === 0.5 && c.scaleY === 0.5);
 }
-
-/** Where sample j of a block row lies: its block (64 samples each), then its column within. */
-const inBlockRow = (j: number) => ((j & ~7) << 3) | (j & 7);
-
-/** Where a component's row j starts, as rowStart finds it (a row of blocks is blocksPerLine + 1 wide). */
-const blockRowStart = (c: JpegComponent, j: number) => (((c.blocksPerLine + 1) << 3) * (j & ~7)) | ((j & 7) << 3);
 
 /**
  * jpegGray's pass for halved chroma: the same pixels, but a chroma pair is
