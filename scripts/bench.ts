@@ -109,8 +109,8 @@ if (!skip.has("ocr")) {
       [...bareRow("bare tesseract -l vie, 2 at a time, on pdfimages' raw images", ocr.bareEmbedded).slice(0, 3), ocr.readerVsBareEmbedded === null ? "-" : `vanthu ${f(ocr.readerVsBareEmbedded, 2)}×`],
     ]);
     console.log(`  one scan alone (${ocr.single.file}, ${ocr.single.pages} pages), one core: Debian tesseract ${f(ocr.single.cliSecondsPerPage, 2)} s/page, tesseract.js ${f(ocr.single.tesseractJsSecondsPerPage, 2)} s/page`);
-    stealNote("ocr", meter);
   }
+  stealNote("ocr", meter);
 }
 
 let pipeline = null;

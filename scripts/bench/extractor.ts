@@ -22,8 +22,8 @@ function measure(label: string, texts: string[], minMs = 5000): ExtractorBench {
   // Warm-up until the JIT has settled, so the figure is the steady state a long-running worker sees.
   // Measured here in half-second windows: letters/s still rises until about 2 s into a run (3.5 s
   // with the process held to one core, where V8's compiler threads share it); a one-second
-  // warm-up counted part of that climb. The measurement then runs 5 s, as this machine's speed
-  // swings between two levels (about 700 and 1,200 letters/s) for seconds at a time.
+  // warm-up counted part of that climb. The measurement then runs 5 s, as the machines this runs
+  // on swing between a fast and a slow level (by up to 40 %) for seconds at a time.
   const warmUntil = performance.now() + 3000;
   while (performance.now() < warmUntil) for (const t of texts) extractFromText(t);
   let count = 0;
